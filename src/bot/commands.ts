@@ -1,0 +1,32 @@
+import type { Api } from "grammy";
+import type { BotCommand } from "grammy/types";
+import { SUPPORTED_LOCALES, type Config } from "../config.js";
+import type { I18n, Translate } from "./i18n.js";
+
+const PRIVATE_COMMANDS = ["start", "frage", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen"];
+
+function privateCommands(t: Translate): BotCommand[] {
+  return PRIVATE_COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));
+}
+
+function staffCommands(t: Translate): BotCommand[] {
+  return [
+    { command: "status", description: t("commands.status") },
+    { command: "hilfe", description: t("commands.staffHelp") },
+  ];
+}
+
+/** The command menus Telegram shows: per language, for private chats and for the staff group. */
+export async function registerCommands(api: Api, config: Config, i18n: I18n): Promise<void> {
+  const fallback = i18n.forLocale(config.defaultLocale);
+  await api.setMyCommands(privateCommands(fallback), { scope: { type: "all_private_chats" } });
+  for (const locale of SUPPORTED_LOCALES) {
+    await api.setMyCommands(privateCommands(i18n.forLocale(locale)), { scope: { type: "all_private_chats" }, language_code: locale });
+  }
+  if (config.staffChatId === undefined) return;
+  const scope = { type: "chat" as const, chat_id: config.staffChatId };
+  await api.setMyCommands(staffCommands(fallback), { scope });
+  for (const locale of SUPPORTED_LOCALES) {
+    await api.setMyCommands(staffCommands(i18n.forLocale(locale)), { scope, language_code: locale });
+  }
+}

@@ -1,0 +1,22 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+
+/**
+ * Telegram tells the bot when a person blocks or unblocks it (`my_chat_member` in the private
+ * chat). Blocked people get nothing sent; unblocking makes them active again.
+ * In groups it logs the chat id, which helps the operator to find STAFF_CHAT_ID.
+ */
+export const chatMembership = new Composer<BotContext>();
+
+chatMembership.on("my_chat_member", async (ctx) => {
+  const update = ctx.myChatMember;
+  const status = update.new_chat_member.status;
+  if (update.chat.type === "private") {
+    if (!ctx.user) return;
+    const blocked = status === "kicked";
+    ctx.services.users.setStatus(ctx.user.id, blocked ? "blocked" : "active");
+    ctx.logger.info({ userId: ctx.user.id, blocked }, "private chat membership changed");
+    return;
+  }
+  ctx.logger.info({ chatId: update.chat.id, chatType: update.chat.type, status }, "bot membership in a group changed");
+});

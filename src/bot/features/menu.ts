@@ -1,0 +1,40 @@
+import { Composer } from "grammy";
+import { SUPPORTED_LOCALES } from "../../config.js";
+import type { BotContext } from "../context.js";
+import type { I18n } from "../i18n.js";
+import { MENU_ENTRIES, mainMenuKeyboard, type MenuEntry } from "../keyboards/main-menu.js";
+import { showSettings } from "./settings.js";
+
+/**
+ * The main menu (reply keyboard, in either language) and the commands behind it. Capabilities
+ * that are not built yet answer politely instead of staying silent.
+ */
+export function createMenu(i18n: I18n): Composer<BotContext> {
+  const menu = new Composer<BotContext>();
+  const privateChat = menu.chatType("private");
+
+  const actions: Record<MenuEntry, (ctx: BotContext) => Promise<unknown>> = {
+    ask: (ctx) => ctx.reply(ctx.t("questions.notYet"), { parse_mode: "HTML" }),
+    trainings: (ctx) => ctx.reply(ctx.t("trainings.notYet"), { parse_mode: "HTML" }),
+    circles: (ctx) => ctx.reply(ctx.t("circles.notYet"), { parse_mode: "HTML" }),
+    settings: showSettings,
+    help: (ctx) => ctx.reply(ctx.t("help.text"), { parse_mode: "HTML", reply_markup: mainMenuKeyboard(ctx.t) }),
+  };
+
+  const commands: Record<string, MenuEntry> = {
+    frage: "ask",
+    schulungen: "trainings",
+    helferkreise: "circles",
+    hilfe: "help",
+  };
+  for (const [command, entry] of Object.entries(commands)) privateChat.command(command, (ctx) => actions[entry](ctx));
+
+  // A label matches in every language, so a menu sent before a language change still works.
+  const labelToEntry = new Map<string, MenuEntry>();
+  for (const locale of SUPPORTED_LOCALES) {
+    for (const entry of MENU_ENTRIES) labelToEntry.set(i18n.forLocale(locale)(`menu.${entry}`), entry);
+  }
+  privateChat.hears([...labelToEntry.keys()], (ctx) => actions[labelToEntry.get(ctx.message!.text!)!](ctx));
+
+  return menu;
+}

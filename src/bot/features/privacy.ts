@@ -1,0 +1,51 @@
+import { Composer, InputFile } from "grammy";
+import { callbackPatterns } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { deletionKeyboard } from "../keyboards/settings.js";
+import { ignoreNotModified } from "../telegram-errors.js";
+
+/** /datenschutz, /meinedaten (GDPR art. 15) and /loeschen (art. 17). Work before consent too. */
+export const privacy = new Composer<BotContext>();
+const privateChat = privacy.chatType("private");
+
+privateChat.command("datenschutz", async (ctx) => {
+  await ctx.reply(ctx.t("privacy.notice"), { parse_mode: "HTML" });
+});
+
+privateChat.command("meinedaten", (ctx) => sendDataExport(ctx));
+privateChat.command("loeschen", (ctx) => askForDeletion(ctx));
+
+privateChat.callbackQuery(callbackPatterns.deletion, async (ctx) => {
+  const confirmed = ctx.match[1] === "yes";
+  await ctx.answerCallbackQuery();
+  if (!confirmed) {
+    await ignoreNotModified(ctx.editMessageText(ctx.t("privacy.deleteCancelled"), { parse_mode: "HTML" }));
+    return;
+  }
+  const existed = ctx.services.users.deleteData(ctx.from.id);
+  ctx.services.staff.forget(ctx.from.id);
+  ctx.user = undefined;
+  await ignoreNotModified(ctx.editMessageText(ctx.t(existed ? "privacy.deleted" : "privacy.noData"), { parse_mode: "HTML" }));
+  if (existed) {
+    // The main menu belongs to a registered person: take it away with a short confirmation.
+    await ctx.reply("✅", { reply_markup: { remove_keyboard: true } });
+  }
+});
+
+export async function sendDataExport(ctx: BotContext): Promise<void> {
+  const data = ctx.from ? ctx.services.users.exportData(ctx.from.id) : undefined;
+  if (!data) {
+    await ctx.reply(ctx.t("privacy.noData"), { parse_mode: "HTML" });
+    return;
+  }
+  const file = new InputFile(Buffer.from(JSON.stringify(data, null, 2), "utf8"), ctx.t("privacy.exportFileName"));
+  await ctx.replyWithDocument(file, { caption: ctx.t("privacy.exportCaption"), parse_mode: "HTML" });
+}
+
+export async function askForDeletion(ctx: BotContext): Promise<void> {
+  if (!ctx.user) {
+    await ctx.reply(ctx.t("privacy.noData"), { parse_mode: "HTML" });
+    return;
+  }
+  await ctx.reply(ctx.t("privacy.deleteConfirm"), { parse_mode: "HTML", reply_markup: deletionKeyboard(ctx.t) });
+}

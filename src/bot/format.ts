@@ -1,0 +1,17 @@
+import type { Locale } from "../config.js";
+
+const LOCALE_TAGS: Record<Locale, string> = { de: "de-DE", en: "en-GB" };
+
+/** "Di., 14.01.2027, 18:30 Uhr" / "Tue 14 Jan 2027, 18:30" in the given time zone. */
+export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
+  const formatted = new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
+    weekday: "short",
+    day: "2-digit",
+    month: locale === "de" ? "2-digit" : "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+  }).format(date);
+  return locale === "de" ? `${formatted} Uhr` : formatted;
+}

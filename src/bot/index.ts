@@ -1,0 +1,91 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot, type ApiClientOptions } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import nodeFetch from "node-fetch";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import { sqliteKeyValueStore } from "../db/repositories/sessions.js";
+import { StaffDirectory } from "../domain/staff.js";
+import type { Logger } from "../logger.js";
+import { createEffectsFetch } from "../updates/effects-fetch.js";
+import type { BotContext } from "./context.js";
+import { handleBotError } from "./error-handler.js";
+import { chatMembership } from "./features/chat-membership.js";
+import { consentGate } from "./features/consent-gate.js";
+import { createMenu } from "./features/menu.js";
+import { municipalityPicker } from "./features/municipality-picker.js";
+import { onboarding } from "./features/onboarding.js";
+import { otherGroups } from "./features/other-groups.js";
+import { privacy } from "./features/privacy.js";
+import { settings } from "./features/settings.js";
+import { createStaffFeature } from "./features/staff.js";
+import { unhandled } from "./features/unhandled.js";
+import { createI18n, type I18n } from "./i18n.js";
+import { attachContext } from "./middlewares/attach-context.js";
+import { createServices } from "./services.js";
+
+export interface BotDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock?: () => Date;
+  /** Fixed bot identity (tests); otherwise `bot.init()` asks Telegram. */
+  botInfo?: UserFromGetMe;
+  /** The HTTP client grammY uses; tests pass one that talks to the in-process fake Telegram. */
+  fetch?: NonNullable<ApiClientOptions["fetch"]>;
+}
+
+/** Telegram's limits: ~30 messages/s overall, bursts then ~1/s per private chat, 20/min per group. */
+const THROTTLE = {
+  global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
+  out: { maxConcurrent: 1, reservoir: 10, reservoirRefreshAmount: 10, reservoirRefreshInterval: 10_000 },
+  group: { maxConcurrent: 1, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
+};
+
+export type LotsenBot = Bot<BotContext> & { i18n: I18n };
+
+/** Builds the bot with all features in their order. Nothing here reads the environment. */
+export function createBot(deps: BotDeps): LotsenBot {
+  const { config, db, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const bot = new Bot<BotContext>(config.botToken, {
+    botInfo: deps.botInfo,
+    client: {
+      apiRoot: config.apiRoot,
+      // Below all transformers: records each effect of an update so a replay never repeats it.
+      fetch: createEffectsFetch(db, deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>)),
+    },
+  });
+  // The throttler sits closest to the network, so retries are throttled too.
+  bot.api.config.use(apiThrottler(THROTTLE));
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 }));
+
+  const staff = new StaffDirectory({
+    staffChatId: config.staffChatId,
+    ttlMs: config.staffCacheSeconds * 1000,
+    now: () => clock().getTime(),
+    memberStatus: async (chatId, userId) => (await bot.api.getChatMember(chatId, userId)).status,
+    onLookupError: (error, userId) => logger.warn({ err: error, userId }, "staff lookup failed"),
+  });
+  const i18n = createI18n({ operator: config.operatorName, staffTitle: config.staffTitle });
+  const services = createServices({ db, config, clock, staff });
+
+  bot.use(attachContext({ config, services, logger, i18n }));
+  const root = bot.errorBoundary(handleBotError);
+  root.use(chatMembership);
+  // Conversation state lives in SQLite, so multi-step flows survive a restart.
+  root.use(conversations<BotContext, BotContext>({ storage: { type: "key", adapter: sqliteKeyValueStore(db, "conversation") } }));
+  root.use(createStaffFeature(config.staffChatId));
+  root.use(otherGroups);
+  root.use(onboarding);
+  root.use(privacy);
+  root.use(consentGate);
+  root.use(municipalityPicker);
+  root.use(createMenu(i18n));
+  root.use(settings);
+  root.use(unhandled);
+
+  return Object.assign(bot, { i18n });
+}

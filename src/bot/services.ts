@@ -1,0 +1,50 @@
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import { listMunicipalities, municipalityNames } from "../db/repositories/municipalities.js";
+import { countPendingUpdates } from "../db/repositories/update-journal.js";
+import {
+  createConsentedUser,
+  findUser,
+  setUserStatus,
+  toggleUserMunicipality,
+  updateUser,
+  userMunicipalityIds,
+  type UserChanges,
+} from "../db/repositories/users.js";
+import { users } from "../db/schema/index.js";
+import { collectPersonalData, deleteAllPersonalData } from "../domain/privacy.js";
+import type { StaffDirectory } from "../domain/staff.js";
+import { sql } from "drizzle-orm";
+
+/**
+ * The capabilities handlers may use. Handlers never see the database itself; everything goes
+ * through these functions (which hold the SQL in the data layer).
+ */
+export function createServices(deps: { db: Db; config: Config; clock: () => Date; staff: StaffDirectory }) {
+  const { db, clock } = deps;
+  return {
+    staff: deps.staff,
+    users: {
+      find: (id: number) => findUser(db, id),
+      consent: (id: number, firstName: string, username: string | undefined) =>
+        createConsentedUser(db, { id, firstName, username: username ?? null, consentedAt: clock() }),
+      update: (id: number, changes: UserChanges) => updateUser(db, id, changes),
+      completeOnboarding: (id: number) => updateUser(db, id, { onboardedAt: clock() }),
+      setStatus: setUserStatus.bind(null, db),
+      municipalityIds: (id: number) => userMunicipalityIds(db, id),
+      toggleMunicipality: (id: number, municipalityId: number) => toggleUserMunicipality(db, id, municipalityId),
+      exportData: (id: number) => collectPersonalData(db, id, clock()),
+      deleteData: (id: number) => deleteAllPersonalData(db, id),
+      count: () => db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0,
+    },
+    municipalities: {
+      list: () => listMunicipalities(db),
+      names: (ids: number[]) => municipalityNames(db, ids),
+    },
+    updates: {
+      pendingCount: () => countPendingUpdates(db),
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,150 @@
+import path from "node:path";
+import { z } from "zod";
+
+const LOCALES = ["de", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const SUPPORTED_LOCALES: readonly Locale[] = LOCALES;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Explanations shown next to a problem, so the operator knows what to do. */
+const HINTS: Record<string, string> = {
+  BOT_TOKEN:
+    "Create a bot with @BotFather on Telegram (/newbot) and copy the token it gives you, e.g. BOT_TOKEN=123456789:AA...",
+  STAFF_CHAT_ID:
+    "Add the bot to the staff group, send a message there and read the chat id from the bot's log line 'message in unknown group' (it starts with -100).",
+  WEBHOOK_URL: "The public HTTPS address Telegram should call, e.g. https://bot.example.org/telegram",
+  WEBHOOK_SECRET: "A random string of 16-256 letters, digits, _ or -, e.g. from `openssl rand -hex 32`.",
+};
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const baseSchema = z.object({
+  BOT_TOKEN: z
+    .string({ error: "is missing" })
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { error: "does not look like a bot token (digits, a colon, then letters)" }),
+  STAFF_CHAT_ID: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: "must be a number such as -1001234567890" })
+      .int({ error: "must be a whole number such as -1001234567890" })
+      .negative({ error: "must be a group id, which is negative (e.g. -1001234567890)" })
+      .optional(),
+  ),
+  DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default("./data/lotsenbot.db")),
+  TELEGRAM_API_ROOT: z.preprocess(
+    emptyToUndefined,
+    z.url({ error: "must be a URL such as http://127.0.0.1:8081" }).optional(),
+  ),
+  DEFAULT_LOCALE: z.preprocess(
+    emptyToUndefined,
+    z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` }).default("de"),
+  ),
+  TIMEZONE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(isValidTimeZone, { error: "is not a known IANA time zone (e.g. Europe/Berlin)" })
+      .default("Europe/Berlin"),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  ),
+  STAFF_CACHE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(300)),
+  OPERATOR_NAME: z.preprocess(emptyToUndefined, z.string().max(100).default("Landratsamt Oberallgäu")),
+  STAFF_TITLE: z.preprocess(emptyToUndefined, z.string().max(100).default("Integrationslotsin")),
+});
+
+const pollingSchema = baseSchema.extend({
+  BOT_MODE: z.literal("polling"),
+});
+
+const webhookSchema = baseSchema.extend({
+  BOT_MODE: z.literal("webhook"),
+  WEBHOOK_URL: z.url({ error: "is required in webhook mode and must be an https URL" }).refine(
+    (url) => url.startsWith("https://"),
+    { error: "must start with https:// (Telegram only calls HTTPS webhooks)" },
+  ),
+  WEBHOOK_SECRET: z
+    .string({ error: "is required in webhook mode" })
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: "must be 16-256 characters of A-Z, a-z, 0-9, _ and -" }),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(8080)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
+});
+
+const envSchema = z.discriminatedUnion("BOT_MODE", [pollingSchema, webhookSchema], {
+  error: "must be 'polling' or 'webhook'",
+});
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("de-DE", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface CommonConfig {
+  botToken: string;
+  staffChatId: number | undefined;
+  databasePath: string;
+  apiRoot: string | undefined;
+  defaultLocale: Locale;
+  timezone: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  staffCacheSeconds: number;
+  /** Names the operator may change; they are interpolated into texts, not kept in locales. */
+  operatorName: string;
+  staffTitle: string;
+}
+
+export type Config =
+  | (CommonConfig & { mode: "polling" })
+  | (CommonConfig & {
+      mode: "webhook";
+      webhook: { url: string; secret: string; port: number; host: string };
+    });
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the environment. Pure: pass `process.env` or a test object. */
+export function createConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const input = { ...env, BOT_MODE: emptyToUndefined(env.BOT_MODE) ?? "polling" };
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "BOT_MODE");
+      const hint = HINTS[name];
+      return `${name} ${issue.message}.${hint ? ` ${hint}` : ""}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const common: CommonConfig = {
+    botToken: e.BOT_TOKEN,
+    staffChatId: e.STAFF_CHAT_ID,
+    databasePath: e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : path.resolve(cwd, e.DATABASE_PATH),
+    apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
+    defaultLocale: e.DEFAULT_LOCALE,
+    timezone: e.TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    staffCacheSeconds: e.STAFF_CACHE_SECONDS,
+    operatorName: e.OPERATOR_NAME,
+    staffTitle: e.STAFF_TITLE,
+  };
+  if (e.BOT_MODE === "webhook") {
+    return {
+      ...common,
+      mode: "webhook",
+      webhook: { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.PORT, host: e.HOST },
+    };
+  }
+  return { ...common, mode: "polling" };
+}

@@ -1,0 +1,130 @@
+import { and, asc, eq, lt, sql } from "drizzle-orm";
+import type { Update } from "grammy/types";
+import type { Db } from "../client.js";
+import { botMeta, updateEffects, updateJournal } from "../schema/index.js";
+
+const OFFSET_KEY = "polling_offset";
+
+export interface JournaledUpdate {
+  update: Update;
+  orderKey: string;
+  attempts: number;
+}
+
+export interface UpdateRouting {
+  orderKey: string;
+  userId: number | undefined;
+}
+
+/**
+ * Stores updates and, in the same transaction, the next polling offset. Returns only the
+ * updates that were new: a repeated delivery (webhook retry, re-poll) is ignored.
+ */
+export function journalUpdates(
+  db: Db,
+  updates: Update[],
+  routingOf: (update: Update) => UpdateRouting,
+  now: Date,
+): Update[] {
+  return db.transaction((tx) => {
+    const fresh: Update[] = [];
+    for (const update of updates) {
+      const routing = routingOf(update);
+      const result = tx
+        .insert(updateJournal)
+        .values({
+          updateId: update.update_id,
+          orderKey: routing.orderKey,
+          userId: routing.userId ?? null,
+          payload: update,
+          receivedAt: now,
+        })
+        .onConflictDoNothing()
+        .run();
+      if (result.changes > 0) fresh.push(update);
+    }
+    const last = updates.at(-1);
+    if (last) {
+      const next = String(last.update_id + 1);
+      tx.insert(botMeta)
+        .values({ key: OFFSET_KEY, value: next })
+        .onConflictDoUpdate({ target: botMeta.key, set: { value: next } })
+        .run();
+    }
+    return fresh;
+  });
+}
+
+export function pollingOffset(db: Db): number | undefined {
+  const row = db.select().from(botMeta).where(eq(botMeta.key, OFFSET_KEY)).get();
+  return row ? Number(row.value) : undefined;
+}
+
+export function pendingUpdates(db: Db): JournaledUpdate[] {
+  return db
+    .select({ payload: updateJournal.payload, orderKey: updateJournal.orderKey, attempts: updateJournal.attempts })
+    .from(updateJournal)
+    .where(eq(updateJournal.status, "pending"))
+    .orderBy(asc(updateJournal.updateId))
+    .all()
+    .map((row) => ({ update: row.payload as Update, orderKey: row.orderKey, attempts: row.attempts }));
+}
+
+export function countPendingUpdates(db: Db): number {
+  const row = db
+    .select({ n: sql<number>`count(*)` })
+    .from(updateJournal)
+    .where(eq(updateJournal.status, "pending"))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** Counted before each processing attempt, so an update that crashes the process is noticed. */
+export function recordAttempt(db: Db, updateId: number): number {
+  const row = db
+    .update(updateJournal)
+    .set({ attempts: sql`${updateJournal.attempts} + 1` })
+    .where(eq(updateJournal.updateId, updateId))
+    .returning({ attempts: updateJournal.attempts })
+    .get();
+  return row?.attempts ?? 0;
+}
+
+/**
+ * Marks an update as done. Its payload (which may hold a message text) and its recorded effects
+ * are dropped at once: they are only needed while the update may still be replayed.
+ */
+export function markUpdateDone(db: Db, updateId: number, now: Date): void {
+  db.transaction((tx) => {
+    tx.update(updateJournal)
+      .set({ status: "done", finishedAt: now, payload: null })
+      .where(eq(updateJournal.updateId, updateId))
+      .run();
+    tx.delete(updateEffects).where(eq(updateEffects.updateId, updateId)).run();
+  });
+}
+
+/** Finished updates are kept a while only so that a re-delivery is recognised. */
+export function pruneFinishedUpdates(db: Db, olderThan: Date): number {
+  return db
+    .delete(updateJournal)
+    .where(and(eq(updateJournal.status, "done"), lt(updateJournal.finishedAt, olderThan)))
+    .run().changes;
+}
+
+/** Forgets the stored contents of a user's updates (right to erasure). */
+export function forgetUpdatesOfUser(db: Db, userId: number): void {
+  db.update(updateJournal).set({ payload: null }).where(and(eq(updateJournal.userId, userId), eq(updateJournal.status, "done"))).run();
+}
+
+export function findEffect(db: Db, updateId: number, seq: number): { method: string; response: string } | undefined {
+  return db
+    .select({ method: updateEffects.method, response: updateEffects.response })
+    .from(updateEffects)
+    .where(and(eq(updateEffects.updateId, updateId), eq(updateEffects.seq, seq)))
+    .get();
+}
+
+export function saveEffect(db: Db, updateId: number, seq: number, method: string, response: string): void {
+  db.insert(updateEffects).values({ updateId, seq, method, response }).onConflictDoNothing().run();
+}

@@ -1,0 +1,53 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../client.js";
+import { userMunicipalities, users, type NewUser, type User, type UserStatus } from "../schema/index.js";
+
+export function findUser(db: Db, id: number): User | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+/** Creates the row at the moment of consent; a repeated consent keeps the first one. */
+export function createConsentedUser(db: Db, user: Pick<NewUser, "id" | "firstName" | "username" | "consentedAt">): User {
+  return db
+    .insert(users)
+    .values(user)
+    .onConflictDoUpdate({ target: users.id, set: { firstName: user.firstName, username: user.username ?? null } })
+    .returning()
+    .get();
+}
+
+export type UserChanges = Partial<Pick<User, "firstName" | "username" | "locale" | "onboardedAt" | "notifyTrainings" | "notifyAnnouncements">>;
+
+export function updateUser(db: Db, id: number, changes: UserChanges): User | undefined {
+  return db.update(users).set(changes).where(eq(users.id, id)).returning().get();
+}
+
+export function setUserStatus(db: Db, id: number, status: UserStatus): void {
+  db.update(users).set({ status }).where(and(eq(users.id, id))).run();
+}
+
+export function deleteUser(db: Db, id: number): void {
+  db.delete(users).where(eq(users.id, id)).run();
+}
+
+export function userMunicipalityIds(db: Db, userId: number): number[] {
+  return db
+    .select({ id: userMunicipalities.municipalityId })
+    .from(userMunicipalities)
+    .where(eq(userMunicipalities.userId, userId))
+    .all()
+    .map((row) => row.id);
+}
+
+/** Adds the municipality if the user did not have it, removes it otherwise. Returns the new state. */
+export function toggleUserMunicipality(db: Db, userId: number, municipalityId: number): boolean {
+  return db.transaction((tx) => {
+    const removed = tx
+      .delete(userMunicipalities)
+      .where(and(eq(userMunicipalities.userId, userId), eq(userMunicipalities.municipalityId, municipalityId)))
+      .run();
+    if (removed.changes > 0) return false;
+    tx.insert(userMunicipalities).values({ userId, municipalityId }).run();
+    return true;
+  });
+}

@@ -1,0 +1,40 @@
+import type { Db } from "../db/client.js";
+import { municipalityNames } from "../db/repositories/municipalities.js";
+import { deleteSessionsOfChat } from "../db/repositories/sessions.js";
+import { forgetUpdatesOfUser } from "../db/repositories/update-journal.js";
+import { deleteUser, findUser, userMunicipalityIds } from "../db/repositories/users.js";
+
+/** Everything stored about one person (GDPR art. 15), as plain data ready for JSON. */
+export function collectPersonalData(db: Db, userId: number, now: Date) {
+  const user = findUser(db, userId);
+  if (!user) return undefined;
+  return {
+    exportedAt: now.toISOString(),
+    profile: {
+      telegramId: user.id,
+      firstName: user.firstName,
+      username: user.username,
+      language: user.locale ?? "automatic",
+      status: user.status,
+      consentGivenAt: user.consentedAt.toISOString(),
+      onboardingCompletedAt: user.onboardedAt?.toISOString() ?? null,
+      createdAt: user.createdAt.toISOString(),
+      updatedAt: user.updatedAt.toISOString(),
+    },
+    notifications: { trainings: user.notifyTrainings, announcements: user.notifyAnnouncements },
+    municipalities: municipalityNames(db, userMunicipalityIds(db, userId)),
+  };
+}
+
+export type PersonalData = NonNullable<ReturnType<typeof collectPersonalData>>;
+
+/** Right to erasure (GDPR art. 17): the row and everything hanging on it goes. */
+export function deleteAllPersonalData(db: Db, userId: number): boolean {
+  return db.transaction(() => {
+    const existed = findUser(db, userId) !== undefined;
+    deleteUser(db, userId);
+    deleteSessionsOfChat(db, userId);
+    forgetUpdatesOfUser(db, userId);
+    return existed;
+  });
+}

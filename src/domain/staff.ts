@@ -1,0 +1,52 @@
+export type StaffRole = "admin" | "staff" | "none";
+
+export interface StaffDirectoryOptions {
+  staffChatId: number | undefined;
+  ttlMs: number;
+  now: () => number;
+  /** Asks Telegram for a member's status in the staff chat (getChatMember). */
+  memberStatus: (chatId: number, userId: number) => Promise<string>;
+  onLookupError?: (error: unknown, userId: number) => void;
+}
+
+/**
+ * Staff are the members of the staff chat, its administrators are admins. Answers are cached
+ * for a few minutes, so not every update costs a getChatMember call.
+ */
+export class StaffDirectory {
+  private readonly cache = new Map<number, { role: StaffRole; until: number }>();
+
+  constructor(private readonly options: StaffDirectoryOptions) {}
+
+  get staffChatId(): number | undefined {
+    return this.options.staffChatId;
+  }
+
+  async roleOf(userId: number): Promise<StaffRole> {
+    const chatId = this.options.staffChatId;
+    if (chatId === undefined) return "none";
+    const now = this.options.now();
+    const cached = this.cache.get(userId);
+    if (cached && cached.until > now) return cached.role;
+    let status: string;
+    try {
+      status = await this.options.memberStatus(chatId, userId);
+    } catch (error) {
+      this.options.onLookupError?.(error, userId);
+      return "none";
+    }
+    const role = roleFromStatus(status);
+    this.cache.set(userId, { role, until: now + this.options.ttlMs });
+    return role;
+  }
+
+  forget(userId: number): void {
+    this.cache.delete(userId);
+  }
+}
+
+export function roleFromStatus(status: string): StaffRole {
+  if (status === "creator" || status === "administrator") return "admin";
+  if (status === "member" || status === "restricted") return "staff";
+  return "none";
+}

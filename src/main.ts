@@ -1,0 +1,91 @@
+import http from "node:http";
+import dotenv from "dotenv";
+import { GrammyError } from "grammy";
+import { registerCommands } from "./bot/commands.js";
+import { createBot } from "./bot/index.js";
+import { ConfigError, createConfig } from "./config.js";
+import { closeDb, openDb } from "./db/client.js";
+import { pollingOffset } from "./db/repositories/update-journal.js";
+import { createLogger } from "./logger.js";
+import { UpdatePipeline } from "./updates/pipeline.js";
+import { runPolling } from "./updates/polling.js";
+import { ALLOWED_UPDATES } from "./updates/routing.js";
+import { startWebhookServer } from "./updates/webhook.js";
+
+const SHUTDOWN_GRACE_MS = 10_000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/** load config → open db + migrate → createBot → polling | webhook; graceful shutdown. */
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  let config;
+  try {
+    config = createConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error("Lotsenbot cannot start, the configuration needs attention:");
+      for (const problem of error.problems) console.error(`- ${problem}`);
+      console.error("Settings are read from the environment or a .env file (see .env.example and the README).");
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = openDb(config.databasePath);
+  logger.info({ database: config.databasePath, mode: config.mode }, "database ready");
+
+  const bot = createBot({ config, db, logger });
+  try {
+    await bot.init();
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code === 401) {
+      console.error("Telegram rejected BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/mybots → API Token).");
+      closeDb(db);
+      process.exit(2);
+    }
+    throw error;
+  }
+  logger.info({ username: bot.botInfo.username }, "connected to Telegram");
+  registerCommands(bot.api, config, bot.i18n).catch((error: unknown) => logger.warn({ err: error }, "could not set the command menus"));
+
+  const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update) });
+  pipeline.resumePending();
+  const pruneTimer = setInterval(() => pipeline.pruneFinished(), PRUNE_EVERY_MS);
+  pipeline.pruneFinished();
+
+  const stopPolling = new AbortController();
+  let server: http.Server | undefined;
+  let polling: Promise<void> | undefined;
+  if (config.mode === "webhook") {
+    const { url, secret, port, host } = config.webhook;
+    server = await startWebhookServer({ path: new URL(url).pathname, secret, host, port, pipeline, logger });
+    await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+    logger.info({ port, host }, "webhook server listening");
+  } else {
+    await bot.api.deleteWebhook();
+    polling = runPolling({ api: bot.api, pipeline, logger, offset: pollingOffset(db), signal: stopPolling.signal });
+    logger.info("long polling started");
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing updates in progress");
+    stopPolling.abort();
+    server?.close();
+    clearInterval(pruneTimer);
+    const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+    await Promise.race([Promise.all([pipeline.drain(), polling]), grace]);
+    closeDb(db);
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error("Lotsenbot stopped because of an unexpected error:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Db } from "../db/client.js";
+import { findEffect, saveEffect } from "../db/repositories/update-journal.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Fetch = (url: any, init?: any) => Promise<any>;
+
+interface EffectScope {
+  updateId: number;
+  seq: number;
+}
+
+const scope = new AsyncLocalStorage<EffectScope>();
+
+/** Runs `fn` (the handling of one journaled update) so that its Bot API calls are recorded. */
+export function runInEffectScope<T>(updateId: number, fn: () => Promise<T>): Promise<T> {
+  return scope.run({ updateId, seq: 0 }, fn);
+}
+
+/** Reading methods have no effect worth de-duplicating. */
+function hasEffect(method: string): boolean {
+  return !/^get/i.test(method) && method !== "sendChatAction";
+}
+
+/**
+ * Wraps grammY's `fetch` so that, while an update is handled, every successful Bot API call with
+ * an effect (send, edit, answer, ...) is stored with its position in the handler's sequence of
+ * calls. When the same update is handled again after a crash, those calls are not sent to
+ * Telegram a second time; their stored response is returned. This sits below grammY's API
+ * transformers (auto-retry, throttler, conversations' replay log), so it sees only real calls.
+ */
+export function createEffectsFetch<F extends Fetch>(db: Db, inner: F): F {
+  const wrapped = async (url: string, init?: Record<string, unknown>) => {
+    const current = scope.getStore();
+    const method = String(url).split("/").pop() ?? "";
+    if (!current || !hasEffect(method)) return inner(url, init);
+    const seq = current.seq++;
+    const recorded = findEffect(db, current.updateId, seq);
+    if (recorded && recorded.method === method) {
+      return new Response(recorded.response, { status: 200, headers: { "content-type": "application/json" } });
+    }
+    const response = await inner(url, init);
+    if (response.status === 200) {
+      const body = await response.text();
+      saveEffect(db, current.updateId, seq, method, body);
+      return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+    }
+    return response;
+  };
+  return wrapped as unknown as F;
+}

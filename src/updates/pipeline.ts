@@ -1,0 +1,98 @@
+import type { Update } from "grammy/types";
+import type { Db } from "../db/client.js";
+import {
+  journalUpdates,
+  markUpdateDone,
+  pendingUpdates,
+  pruneFinishedUpdates,
+  recordAttempt,
+} from "../db/repositories/update-journal.js";
+import type { Logger } from "../logger.js";
+import { runInEffectScope } from "./effects-fetch.js";
+import { UpdateProcessor } from "./processor.js";
+import { routeUpdate } from "./routing.js";
+
+export interface UpdatePipelineOptions {
+  db: Db;
+  logger: Logger;
+  clock: () => Date;
+  /** The bot's handler, e.g. `(u) => bot.handleUpdate(u)`. */
+  handle: (update: Update) => Promise<void>;
+  concurrency?: number;
+  /** An update that has crashed the process this often is given up (and logged). */
+  maxAttempts?: number;
+}
+
+const KEEP_FINISHED_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The one way updates enter the bot: journal first (synchronously, in SQLite), then process.
+ * Sources (long polling, webhook) call `accept` and only confirm to Telegram afterwards.
+ */
+export class UpdatePipeline {
+  private readonly processor: UpdateProcessor;
+
+  constructor(private readonly options: UpdatePipelineOptions) {
+    this.processor = new UpdateProcessor({
+      handle: (update) => this.process(update),
+      orderKeyOf: (update) => routeUpdate(update).orderKey,
+      logger: options.logger,
+      concurrency: options.concurrency,
+    });
+  }
+
+  get inFlight(): number {
+    return this.processor.size;
+  }
+
+  /** Journals the updates and schedules the new ones. Returns how many were new. */
+  accept(updates: Update[]): number {
+    if (updates.length === 0) return 0;
+    const fresh = journalUpdates(this.options.db, updates, routeUpdate, this.options.clock());
+    for (const update of fresh) this.processor.enqueue(update);
+    return fresh.length;
+  }
+
+  /** After a start or crash: processes what was journaled but not finished. */
+  resumePending(): number {
+    const pending = pendingUpdates(this.options.db);
+    for (const { update } of pending) this.processor.enqueue(update);
+    if (pending.length > 0) this.options.logger.info({ count: pending.length }, "resuming unfinished updates");
+    return pending.length;
+  }
+
+  drain(): Promise<void> {
+    return this.processor.drain();
+  }
+
+  belowLimit(limit: number): Promise<void> {
+    return this.processor.belowLimit(limit);
+  }
+
+  pruneFinished(): number {
+    return pruneFinishedUpdates(this.options.db, new Date(this.options.clock().getTime() - KEEP_FINISHED_MS));
+  }
+
+  private async process(update: Update): Promise<void> {
+    const { db, logger, clock } = this.options;
+    const updateId = update.update_id;
+    const attempts = recordAttempt(db, updateId);
+    if (attempts > (this.options.maxAttempts ?? 5)) {
+      logger.error({ updateId, attempts }, "update given up after repeated crashes");
+      markUpdateDone(db, updateId, clock());
+      return;
+    }
+    const started = performance.now();
+    try {
+      await runInEffectScope(updateId, () => this.options.handle(update));
+    } catch (error) {
+      logger.error({ err: error, updateId }, "update failed outside the error boundary");
+    }
+    markUpdateDone(db, updateId, clock());
+    logger.info({ updateId, type: updateType(update), ms: Math.round(performance.now() - started) }, "update handled");
+  }
+}
+
+function updateType(update: Update): string {
+  return Object.keys(update).find((key) => key !== "update_id") ?? "unknown";
+}
