@@ -34,18 +34,22 @@ export function createEffectsFetch<F extends Fetch>(db: Db, inner: F): F {
     const current = scope.getStore();
     const method = String(url).split("/").pop() ?? "";
     if (!current || !hasEffect(method)) return inner(url, init);
-    const seq = current.seq++;
-    const recorded = findEffect(db, current.updateId, seq);
+    // Positions count successful calls only: a call that failed (e.g. 429 before a retry)
+    // changed nothing at Telegram and takes no place in the sequence.
+    const recorded = findEffect(db, current.updateId, current.seq);
     if (recorded && recorded.method === method) {
-      return new Response(recorded.response, { status: 200, headers: { "content-type": "application/json" } });
+      current.seq++;
+      return jsonResponse(recorded.response);
     }
     const response = await inner(url, init);
-    if (response.status === 200) {
-      const body = await response.text();
-      saveEffect(db, current.updateId, seq, method, body);
-      return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
-    }
-    return response;
+    if (response.status !== 200) return response;
+    const body = await response.text();
+    saveEffect(db, current.updateId, current.seq++, method, body);
+    return jsonResponse(body);
   };
   return wrapped as unknown as F;
+}
+
+function jsonResponse(body: string): Response {
+  return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
 }
