@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, createConfig } from "../../src/config.js";
+
+const TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    createConfig(env, "/srv/lotsenbot");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("createConfig", () => {
+  it("fills defaults for a minimal polling setup", () => {
+    const config = createConfig({ BOT_TOKEN: TOKEN }, "/srv/lotsenbot");
+    expect(config).toMatchObject({
+      mode: "polling",
+      botToken: TOKEN,
+      staffChatId: undefined,
+      databasePath: "/srv/lotsenbot/data/lotsenbot.db",
+      defaultLocale: "de",
+      timezone: "Europe/Berlin",
+      logLevel: "info",
+      operatorName: "Landratsamt Oberallgäu",
+    });
+  });
+
+  it("treats empty values as unset, as in a copied .env.example", () => {
+    const config = createConfig({ BOT_TOKEN: TOKEN, STAFF_CHAT_ID: "", TELEGRAM_API_ROOT: "", BOT_MODE: "" });
+    expect(config.mode).toBe("polling");
+    expect(config.apiRoot).toBeUndefined();
+  });
+
+  it("reads the staff chat and a local API root", () => {
+    const config = createConfig({ BOT_TOKEN: TOKEN, STAFF_CHAT_ID: "-1001234567890", TELEGRAM_API_ROOT: "http://127.0.0.1:9000/" });
+    expect(config.staffChatId).toBe(-1001234567890);
+    expect(config.apiRoot).toBe("http://127.0.0.1:9000");
+  });
+
+  it("names every problem once, with the variable and what to do", () => {
+    const problems = problemsOf({ STAFF_CHAT_ID: "12", DEFAULT_LOCALE: "fr", TIMEZONE: "Mars/Olympus" });
+    expect(problems).toHaveLength(4);
+    expect(problems.find((p) => p.startsWith("BOT_TOKEN"))).toContain("@BotFather");
+    expect(problems.find((p) => p.startsWith("STAFF_CHAT_ID"))).toContain("negative");
+    expect(problems.find((p) => p.startsWith("DEFAULT_LOCALE"))).toContain("de, en");
+    expect(problems.find((p) => p.startsWith("TIMEZONE"))).toContain("Europe/Berlin");
+  });
+
+  it("rejects a malformed token", () => {
+    expect(problemsOf({ BOT_TOKEN: "not-a-token" })[0]).toMatch(/^BOT_TOKEN does not look like a bot token/);
+  });
+
+  it("requires an https URL and a strong secret in webhook mode", () => {
+    const problems = problemsOf({ BOT_TOKEN: TOKEN, BOT_MODE: "webhook", WEBHOOK_URL: "http://example.org/hook", WEBHOOK_SECRET: "short" });
+    expect(problems.some((p) => p.startsWith("WEBHOOK_URL") && p.includes("https://"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("WEBHOOK_SECRET"))).toBe(true);
+  });
+
+  it("builds the webhook variant", () => {
+    const config = createConfig({
+      BOT_TOKEN: TOKEN,
+      BOT_MODE: "webhook",
+      WEBHOOK_URL: "https://bot.example.org/telegram",
+      WEBHOOK_SECRET: "a".repeat(32),
+      PORT: "8443",
+    });
+    expect(config.mode === "webhook" && config.webhook).toEqual({
+      url: "https://bot.example.org/telegram",
+      secret: "a".repeat(32),
+      port: 8443,
+      host: "0.0.0.0",
+    });
+  });
+
+  it("rejects an unknown mode", () => {
+    expect(problemsOf({ BOT_TOKEN: TOKEN, BOT_MODE: "push" })[0]).toContain("BOT_MODE");
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { StaffDirectory, roleFromStatus } from "../../src/domain/staff.js";
+
+describe("StaffDirectory", () => {
+  it("maps chat member statuses to roles", () => {
+    expect(["creator", "administrator", "member", "restricted", "left", "kicked"].map(roleFromStatus)).toEqual([
+      "admin",
+      "admin",
+      "staff",
+      "staff",
+      "none",
+      "none",
+    ]);
+  });
+
+  it("asks Telegram once per user within the cache time", async () => {
+    let now = 0;
+    const asked: number[] = [];
+    const staff = new StaffDirectory({
+      staffChatId: -100,
+      ttlMs: 60_000,
+      now: () => now,
+      memberStatus: async (_chat, user) => {
+        asked.push(user);
+        return user === 1 ? "administrator" : "left";
+      },
+    });
+    expect(await staff.roleOf(1)).toBe("admin");
+    expect(await staff.roleOf(1)).toBe("admin");
+    expect(await staff.roleOf(2)).toBe("none");
+    now = 61_000;
+    expect(await staff.roleOf(1)).toBe("admin");
+    expect(asked).toEqual([1, 2, 1]);
+  });
+
+  it("denies without a staff chat and does not cache lookup errors", async () => {
+    expect(await new StaffDirectory({ staffChatId: undefined, ttlMs: 1, now: () => 0, memberStatus: async () => "member" }).roleOf(1)).toBe("none");
+    let fail = true;
+    const errors: unknown[] = [];
+    const staff = new StaffDirectory({
+      staffChatId: -100,
+      ttlMs: 60_000,
+      now: () => 0,
+      memberStatus: async () => {
+        if (fail) throw new Error("network");
+        return "member";
+      },
+      onLookupError: (error) => errors.push(error),
+    });
+    expect(await staff.roleOf(5)).toBe("none");
+    fail = false;
+    expect(await staff.roleOf(5)).toBe("staff");
+    expect(errors).toHaveLength(1);
+  });
+});
