@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Bot, type ApiClientOptions } from "grammy";
+import { Bot, type ApiClientOptions, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import nodeFetch from "node-fetch";
 import type { Config } from "../config.js";
@@ -37,12 +37,24 @@ export interface BotDeps {
   fetch?: NonNullable<ApiClientOptions["fetch"]>;
 }
 
-/** Telegram's limits: ~30 messages/s overall, bursts then ~1/s per private chat, 20/min per group. */
+/**
+ * Telegram's limits: about 30 messages/s overall, about 1/s per private chat with short bursts
+ * allowed, 20/min per group. Interactive use (a person tapping through a menu) fits in the burst;
+ * broadcasts are shaped by it. A 429 that still happens is retried by auto-retry.
+ */
 const THROTTLE = {
   global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
-  out: { maxConcurrent: 1, reservoir: 10, reservoirRefreshAmount: 10, reservoirRefreshInterval: 10_000 },
+  out: { maxConcurrent: 1, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 20_000 },
   group: { maxConcurrent: 1, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
 };
+
+/** Only calls that put something into a chat count against its limits; reads do not. */
+const LIMITED_METHODS = /^(send|copy|forward|edit)/;
+
+function throttleSending(throttler: Transformer): Transformer {
+  return (prev, method, payload, signal) =>
+    LIMITED_METHODS.test(method) ? throttler(prev, method, payload, signal) : prev(method, payload, signal);
+}
 
 export type LotsenBot = Bot<BotContext> & { i18n: I18n };
 
@@ -59,7 +71,7 @@ export function createBot(deps: BotDeps): LotsenBot {
     },
   });
   // The throttler sits closest to the network, so retries are throttled too.
-  bot.api.config.use(apiThrottler(THROTTLE));
+  bot.api.config.use(throttleSending(apiThrottler(THROTTLE)));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 }));
 
   const staff = new StaffDirectory({

@@ -1,0 +1,87 @@
+import type { Message, Update } from "grammy/types";
+import { pino } from "pino";
+import { createBot, type LotsenBot } from "../../src/bot/index.js";
+import { createConfig } from "../../src/config.js";
+import { closeDb, type Db } from "../../src/db/client.js";
+import { UpdatePipeline } from "../../src/updates/pipeline.js";
+import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../fake-telegram/index.js";
+import { freshDb } from "./db.js";
+
+export const TEST_TOKEN = "123456789:AAFlowTestTokenNotReal_abcdefghijklmnop";
+export const STAFF_CHAT_ID = -1001000000001;
+export const STAFF_ADMIN = 500;
+export const STAFF_MEMBER = 501;
+
+export interface FlowHarness {
+  fake: FakeTelegram;
+  server: FakeTelegramServer;
+  db: Db;
+  bot: LotsenBot;
+  pipeline: UpdatePipeline;
+  /** Feeds one update to `bot.handleUpdate`, as Telegram would deliver it. */
+  handle(update: Update): Promise<void>;
+  /** Bot messages in a chat sent while `action` ran. */
+  sentDuring(chatId: number, action: () => Promise<void>): Promise<Message[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A bot built by `createBot` with a fresh database, talking HTTP to a fake Telegram on loopback.
+ * The fake has a staff supergroup with topics, an admin and a member.
+ */
+export async function createFlowHarness(env: Record<string, string> = {}, options: { db?: Db } = {}): Promise<FlowHarness> {
+  const fake = new FakeTelegram({ token: TEST_TOKEN });
+  const server = await startFakeTelegramServer(fake);
+  fake.addUser({ id: STAFF_ADMIN, first_name: "Lena", username: "lena_lotsin", language_code: "de" });
+  fake.addUser({ id: STAFF_MEMBER, first_name: "Tom", language_code: "de" });
+  fake.addGroup({
+    id: STAFF_CHAT_ID,
+    title: "Lotsen-Team",
+    isForum: true,
+    botStatus: "administrator",
+    members: [
+      { user: STAFF_ADMIN, status: "administrator" },
+      { user: STAFF_MEMBER, status: "member" },
+    ],
+  });
+  const db = options.db ?? freshDb();
+  const config = createConfig({
+    BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: server.url,
+    STAFF_CHAT_ID: String(STAFF_CHAT_ID),
+    DATABASE_PATH: ":memory:",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const logger = pino({ level: "silent" });
+  const bot = createBot({ config, db, logger });
+  await bot.init();
+  const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update) });
+  return {
+    fake,
+    server,
+    db,
+    bot,
+    pipeline,
+    handle: (update) => bot.handleUpdate(update),
+    async sentDuring(chatId, action) {
+      const before = new Set(fake.botMessages(chatId).map((m) => m.message_id));
+      await action();
+      return fake.botMessages(chatId).filter((m) => !before.has(m.message_id));
+    },
+    async close() {
+      await server.close();
+      if (!options.db) closeDb(db);
+    },
+  };
+}
+
+/** Every Bot API call the fake answered with an error. */
+export function failedCalls(fake: FakeTelegram) {
+  return fake.calls.filter((call) => call.response && !call.response.ok);
+}
+
+/** Text of the buttons of a message's inline keyboard, row by row flattened. */
+export function buttonTexts(message: Message | undefined): string[] {
+  return message?.reply_markup?.inline_keyboard.flat().map((button) => button.text) ?? [];
+}
