@@ -8,7 +8,7 @@ export interface ResponseParameters {
   migrate_to_chat_id?: number;
 }
 
-export type ApiSuccess = { ok: true; result: unknown };
+export type ApiSuccess = { ok: true; result: unknown; description?: string };
 export type ApiFailure = {
   ok: false;
   error_code: number;

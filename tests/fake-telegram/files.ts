@@ -170,7 +170,13 @@ export class FileStore {
         break;
       case "video":
       case "animation":
-        media = { ...base, width: details.width ?? 640, height: details.height ?? 360, duration: details.duration ?? 1, mime_type: mimeType };
+        media = {
+          ...base,
+          width: details.width ?? 640,
+          height: details.height ?? 360,
+          duration: details.duration ?? 1,
+          mime_type: mimeType,
+        };
         break;
       case "video_note":
         media = { ...base, length: 240, duration: details.duration ?? 1 };

@@ -243,7 +243,7 @@ class HtmlParser {
           (last as DraftEntity).language = open.argument;
           return;
         }
-        return this.add({ type: "code", offset, length, ...(open.argument ? { language: open.argument } : {}) } as DraftEntity);
+        return this.add({ type: "code", offset, length, ...(open.argument ? { language: open.argument } : {}) });
       case "pre":
         if (sameRange && last.type === "code" && last.language) {
           this.entities[this.entities.length - 1] = { type: "pre", offset, length, language: last.language };

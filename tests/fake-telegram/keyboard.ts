@@ -22,7 +22,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function validateReplyMarkup(raw: unknown): InlineKeyboardMarkup | undefined {
   if (raw === undefined || raw === null || raw === "") return undefined;
-  let markup = raw;
+  let markup: unknown = raw;
   if (typeof markup === "string") {
     try {
       markup = JSON.parse(markup) as unknown;
@@ -41,11 +41,14 @@ export function validateReplyMarkup(raw: unknown): InlineKeyboardMarkup | undefi
 }
 
 /** Validates an inline keyboard; returns a normalized deep copy. */
+const NOT_AN_INLINE_KEYBOARD = 'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays';
+const NOT_A_REPLY_KEYBOARD = 'field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays';
+
 export function validateInlineKeyboard(rows: unknown): InlineKeyboardMarkup {
-  if (!Array.isArray(rows)) throw badRequest('field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays');
+  if (!Array.isArray(rows)) throw badRequest(NOT_AN_INLINE_KEYBOARD);
   const keyboard: InlineKeyboardButton[][] = [];
   for (const row of rows) {
-    if (!Array.isArray(row)) throw badRequest('field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays');
+    if (!Array.isArray(row)) throw badRequest(NOT_AN_INLINE_KEYBOARD);
     keyboard.push(row.map(validateInlineButton));
   }
   return { inline_keyboard: keyboard };
@@ -53,7 +56,9 @@ export function validateInlineKeyboard(rows: unknown): InlineKeyboardMarkup {
 
 function validateInlineButton(raw: unknown): InlineKeyboardButton {
   if (!isObject(raw)) throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
-  if (typeof raw.text !== "string") throw badRequest("can't parse inline keyboard button: Field \"text\" must be of type String");
+  if (typeof raw.text !== "string") {
+    throw badRequest(`can't parse inline keyboard button: Field "text" must be of type String`);
+  }
   if (raw.text.trim() === "") throw badRequest("BUTTON_TEXT_INVALID");
   const actions = INLINE_ACTIONS.filter((action) => raw[action] !== undefined && raw[action] !== null);
   if (actions.length === 0) {
@@ -81,9 +86,9 @@ function isValidButtonUrl(url: string): boolean {
 }
 
 function validateReplyKeyboard(rows: unknown): void {
-  if (!Array.isArray(rows)) throw badRequest('field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays');
+  if (!Array.isArray(rows)) throw badRequest(NOT_A_REPLY_KEYBOARD);
   for (const row of rows) {
-    if (!Array.isArray(row)) throw badRequest('field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays');
+    if (!Array.isArray(row)) throw badRequest(NOT_A_REPLY_KEYBOARD);
     for (const button of row) {
       const text = typeof button === "string" ? button : isObject(button) ? button.text : undefined;
       if (typeof text !== "string" || text === "") throw badRequest("BUTTON_TEXT_INVALID");

@@ -108,7 +108,7 @@ function resolveMention(entity: MessageEntity, resolveUser: FormatOptions["resol
 const DETECTORS: Array<{ type: "email" | "url" | "bot_command" | "mention" | "hashtag"; pattern: RegExp }> = [
   { type: "email", pattern: /(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
   { type: "url", pattern: /(?<![\w@])https?:\/\/[^\s<>"]+/gi },
-  { type: "bot_command", pattern: /(?<![\w/])\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])/g },
+  { type: "bot_command", pattern: /(?<![\w/<>])\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])/g },
   { type: "mention", pattern: /(?<![\w@])@[A-Za-z0-9_]{4,32}(?![\w@])/g },
   { type: "hashtag", pattern: /(?<![\w#])#[\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*/gu },
 ];

@@ -4,6 +4,19 @@
  * offset keeps only the newest updates, and allowed_updates is remembered.
  */
 import type { Update } from "grammy/types";
+import { ApiError } from "./errors.js";
+
+const GETUPDATES_CONFLICT =
+  "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
+
+export interface PollOptions {
+  limit?: number;
+  timeoutSeconds?: number;
+  /** Aborting (client gone, server closing) ends the wait with []. */
+  signal?: AbortSignal;
+  /** Called once the poll starts waiting for updates. */
+  onWaiting?: () => void;
+}
 
 /** Update types Telegram leaves out unless they are explicitly allowed. */
 const OPT_IN_TYPES = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
@@ -17,6 +30,7 @@ export class UpdateQueue {
   private nextId: number;
   private listeners = new Set<() => void>();
   private allowed: string[] = [];
+  private activePoll?: { terminate: (conflict: boolean) => void };
   /** Highest offset the bot has confirmed (0 if none yet). */
   confirmedOffset = 0;
 
@@ -105,5 +119,46 @@ export class UpdateQueue {
       this.listeners.add(onPush);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
+  }
+
+  /**
+   * getUpdates after offset/allowed_updates were applied: returns what is
+   * queued, or waits up to `timeoutSeconds` for the next update. A newer poll
+   * terminates a waiting one with 409 Conflict, like Telegram.
+   */
+  async poll({ limit = 100, timeoutSeconds = 0, signal, onWaiting }: PollOptions): Promise<Update[]> {
+    this.activePoll?.terminate(true);
+    const ready = this.take(limit);
+    if (ready.length > 0 || timeoutSeconds <= 0 || signal?.aborted) return ready;
+
+    const stop = new AbortController();
+    let conflict = false;
+    const poll = {
+      terminate: (asConflict: boolean) => {
+        conflict = asConflict;
+        stop.abort();
+      },
+    };
+    this.activePoll = poll;
+    const waitSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    onWaiting?.();
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    try {
+      while (!waitSignal.aborted && Date.now() < deadline) {
+        await this.waitForPush(deadline - Date.now(), waitSignal);
+        if (conflict) break;
+        const batch = this.take(limit);
+        if (batch.length > 0) return batch;
+      }
+      if (conflict) throw new ApiError(409, GETUPDATES_CONFLICT);
+      return [];
+    } finally {
+      if (this.activePoll === poll) this.activePoll = undefined;
+    }
+  }
+
+  /** Ends a waiting poll with an empty result. */
+  stopPolling(): void {
+    this.activePoll?.terminate(false);
   }
 }
