@@ -33,7 +33,7 @@ describe("webhook server", () => {
     return { db, url, post, handled, pipeline };
   }
 
-  const update = (id: number): Update => ({ update_id: id, message: { message_id: 1, date: 0, chat: { id: 5, type: "private", first_name: "A" }, text: "hi" } });
+  const update = (id: number): Update => ({ update_id: id, message: { message_id: 1, date: 0, chat: { id: 5, type: "private", first_name: "A" }, from: { id: 5, is_bot: false, first_name: "A" }, text: "hi" } });
 
   it("journals an update before answering 200, and processes it once even if Telegram re-delivers it", async () => {
     const { db, post, handled, pipeline } = await start();
