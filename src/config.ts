@@ -17,6 +17,9 @@ const HINTS: Record<string, string> = {
   WEBHOOK_SECRET: "A random string of 16-256 letters, digits, _ or -, e.g. from `openssl rand -hex 32`.",
 };
 
+/** Plain http is accepted only on this machine (a local Bot API server or the tests' fake). */
+const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
+
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const baseSchema = z.object({
@@ -63,7 +66,7 @@ const pollingSchema = baseSchema.extend({
 const webhookSchema = baseSchema.extend({
   BOT_MODE: z.literal("webhook"),
   WEBHOOK_URL: z.url({ error: "is required in webhook mode and must be an https URL" }).refine(
-    (url) => url.startsWith("https://"),
+    (url) => url.startsWith("https://") || LOOPBACK_HTTP.test(url),
     { error: "must start with https:// (Telegram only calls HTTPS webhooks)" },
   ),
   WEBHOOK_SECRET: z

@@ -1,0 +1,69 @@
+import net from "node:net";
+import path from "node:path";
+import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../fake-telegram/index.js";
+import { startBotProcess, type BotProcess } from "./bot-process.js";
+import { tempDir } from "./db.js";
+import { STAFF_ADMIN, STAFF_CHAT_ID, TEST_TOKEN } from "./flow.js";
+
+export interface E2eWorld {
+  fake: FakeTelegram;
+  server: FakeTelegramServer;
+  databasePath: string;
+  /** Starts the real bot process against the fake; waits until it is ready for updates. */
+  startBot(env?: Record<string, string>, ready?: RegExp): Promise<BotProcess>;
+  close(): Promise<void>;
+}
+
+/** A fake Telegram on loopback with a staff group, and a temporary database for the bot. */
+export async function createE2eWorld(): Promise<E2eWorld> {
+  const fake = new FakeTelegram({ token: TEST_TOKEN });
+  const server = await startFakeTelegramServer(fake);
+  fake.addUser({ id: STAFF_ADMIN, first_name: "Lena", language_code: "de" });
+  fake.addGroup({ id: STAFF_CHAT_ID, title: "Lotsen-Team", isForum: true, botStatus: "administrator", members: [{ user: STAFF_ADMIN, status: "administrator" }] });
+  const databasePath = path.join(tempDir("lotsenbot-e2e-"), "data", "lotsenbot.db");
+  const processes: BotProcess[] = [];
+  return {
+    fake,
+    server,
+    databasePath,
+    async startBot(env = {}, ready = /long polling started/) {
+      const bot = startBotProcess({
+        BOT_TOKEN: TEST_TOKEN,
+        TELEGRAM_API_ROOT: server.url,
+        DATABASE_PATH: databasePath,
+        STAFF_CHAT_ID: String(STAFF_CHAT_ID),
+        LOG_LEVEL: "info",
+        ...env,
+      });
+      processes.push(bot);
+      await bot.waitForLine(ready, 20_000);
+      return bot;
+    },
+    async close() {
+      await Promise.all(processes.map((p) => p.kill("SIGKILL")));
+      await server.close();
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Log lines are pino JSON; parse those that are. */
+export function jsonLines(lines: string[]): Array<Record<string, unknown>> {
+  return lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
