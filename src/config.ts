@@ -12,7 +12,7 @@ const HINTS: Record<string, string> = {
   BOT_TOKEN:
     "Create a bot with @BotFather on Telegram (/newbot) and copy the token it gives you, e.g. BOT_TOKEN=123456789:AA...",
   STAFF_CHAT_ID:
-    "Add the bot to the staff group, send a message there and read the chat id from the bot's log line 'message in unknown group' (it starts with -100).",
+    "Add the bot to the staff group and send /chatid there: the bot answers with the id (it starts with -100).",
   WEBHOOK_URL: "The public HTTPS address Telegram should call, e.g. https://bot.example.org/telegram",
   WEBHOOK_SECRET: "A random string of 16-256 letters, digits, _ or -, e.g. from `openssl rand -hex 32`.",
 };
@@ -23,9 +23,12 @@ const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const baseSchema = z.object({
-  BOT_TOKEN: z
-    .string({ error: "is missing" })
-    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { error: "does not look like a bot token (digits, a colon, then letters)" }),
+  BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string({ error: "is missing" })
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { error: "does not look like a bot token (digits, a colon, then letters)" }),
+  ),
   STAFF_CHAT_ID: z.preprocess(
     emptyToUndefined,
     z.coerce
@@ -65,13 +68,20 @@ const pollingSchema = baseSchema.extend({
 
 const webhookSchema = baseSchema.extend({
   BOT_MODE: z.literal("webhook"),
-  WEBHOOK_URL: z.url({ error: "is required in webhook mode and must be an https URL" }).refine(
-    (url) => url.startsWith("https://") || LOOPBACK_HTTP.test(url),
-    { error: "must start with https:// (Telegram only calls HTTPS webhooks)" },
+  WEBHOOK_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ error: "is required in webhook mode and must be an https URL" })
+      .refine((url) => url.startsWith("https://") || LOOPBACK_HTTP.test(url), {
+        error: "must start with https:// (Telegram only calls HTTPS webhooks)",
+      }),
   ),
-  WEBHOOK_SECRET: z
-    .string({ error: "is required in webhook mode" })
-    .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: "must be 16-256 characters of A-Z, a-z, 0-9, _ and -" }),
+  WEBHOOK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string({ error: "is required in webhook mode" })
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: "must be 16-256 characters of A-Z, a-z, 0-9, _ and -" }),
+  ),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(8080)),
   HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
 });

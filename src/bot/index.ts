@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
@@ -53,7 +54,11 @@ const LIMITED_METHODS = /^(send|copy|forward|edit)/;
 
 function throttleSending(throttler: Transformer): Transformer {
   return (prev, method, payload, signal) =>
-    LIMITED_METHODS.test(method) ? throttler(prev, method, payload, signal) : prev(method, payload, signal);
+    LIMITED_METHODS.test(method)
+      ? // The throttler runs queued calls from its own timers; binding keeps each call in the
+        // async context of the update that made it (the effects journal depends on that).
+        throttler(AsyncLocalStorage.bind(prev), method, payload, signal)
+      : prev(method, payload, signal);
 }
 
 export type LotsenBot = Bot<BotContext> & { i18n: I18n };
