@@ -3,16 +3,25 @@ import { pino, type Logger } from "pino";
 export type { Logger };
 
 /**
- * Structured logs on stdout. Tokens never reach a log line: grammY puts the token into
- * request URLs, so anything URL-like is redacted, and message texts are only logged at debug.
+ * Structured logs on stdout. Tokens never reach a log line (grammY puts the token into request
+ * URLs, so every token-shaped string is redacted), and message texts are not logged.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
       base: undefined,
-      redact: { paths: ["token", "botToken", "*.token", "*.botToken", "config.botToken"], censor: "[redacted]" },
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Errors are serialized here (before anything else sees them); then any token-shaped
+        // string anywhere in the logged object is replaced.
+        log: (object) => {
+          const withError = "err" in object ? { ...object, err: serializeError(object.err) } : object;
+          return JSON.parse(redactTokens(JSON.stringify(withError))) as Record<string, unknown>;
+        },
+      },
+      // Errors are serialized in `formatters.log` above; pino's default would do it again.
+      serializers: { err: (err: unknown) => err },
       hooks: {
         logMethod(args, method) {
           method.apply(
@@ -21,7 +30,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           );
         },
       },
-      serializers: { err: (err: unknown) => redactError(pino.stdSerializers.err(err as Error)) },
     },
     destination,
   );
@@ -33,6 +41,14 @@ export function redactTokens(text: string): string {
   return text.replace(TOKEN_PATTERN, "[redacted]");
 }
 
-function redactError<T>(value: T): T {
-  return JSON.parse(redactTokens(JSON.stringify(value))) as T;
+/**
+ * Errors keep their type, message and stack, but not the payload of a failed Bot API call
+ * (grammY attaches it, and it holds the message text), and never a token.
+ */
+function serializeError(err: unknown): unknown {
+  if (typeof err !== "object" || err === null) return err;
+  const serialized = err instanceof Error ? pino.stdSerializers.err(err) : err;
+  const { payload: _payload, ...rest } = serialized as Record<string, unknown>;
+  const name = (err as { name?: unknown }).name;
+  return typeof name === "string" ? { ...rest, type: name } : rest;
 }

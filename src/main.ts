@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     logger.info("stopped");
     process.exit(0);
   };
+  process.on("unhandledRejection", (error) => logger.error({ err: error }, "unhandled promise rejection"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }

@@ -1,0 +1,39 @@
+import { Writable } from "node:stream";
+import { GrammyError } from "grammy";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/logger.js";
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger("info", stream), lines };
+}
+
+describe("logger", () => {
+  it("never writes a bot token, wherever it appears", () => {
+    const { logger, lines } = capture();
+    const token = "123456789:AAsecretSecretSecretSecret_0123456";
+    logger.info({ botToken: token, url: `https://api.telegram.org/bot${token}/getMe` }, `calling with ${token}`);
+    logger.error({ err: new Error(`request to /bot${token}/sendMessage failed`) }, "failed");
+    expect(lines.join("")).not.toContain("AAsecret");
+    expect(lines.join("")).toContain("[redacted]");
+  });
+
+  it("drops the message text of a failed Bot API call from error logs", () => {
+    const { logger, lines } = capture();
+    const error = new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: 400, description: "Bad Request: x" }, "sendMessage", {
+      chat_id: 1,
+      text: "Familie Müller, geboren 01.02.1990",
+    });
+    logger.error({ err: error }, "failed");
+    const line = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
+    expect(line.err.method).toBe("sendMessage");
+    expect(line.err.description).toBe("Bad Request: x");
+    expect(JSON.stringify(line)).not.toContain("Müller");
+  });
+});
