@@ -23,6 +23,7 @@ import { sql } from "drizzle-orm";
 export function createServices(deps: { db: Db; config: Config; clock: () => Date; staff: StaffDirectory }) {
   const { db, clock } = deps;
   return {
+    now: clock,
     staff: deps.staff,
     users: {
       find: (id: number) => findUser(db, id),

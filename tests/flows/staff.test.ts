@@ -31,6 +31,23 @@ describe("staff", () => {
     expect(h.fake.callsTo("getChatMember")).toHaveLength(lookups);
   });
 
+  it("treats an anonymous administrator of the staff group as staff", async () => {
+    const staffChat = h.fake.chat(STAFF_CHAT_ID)!;
+    const update = h.fake.pushRawUpdate({
+      message: {
+        message_id: 999,
+        date: Math.floor(Date.now() / 1000),
+        chat: staffChat as never,
+        from: { id: 1087968824, is_bot: true, first_name: "Group", username: "GroupAnonymousBot" },
+        sender_chat: staffChat as never,
+        text: "/status",
+        entities: [{ type: "bot_command", offset: 0, length: 7 }],
+      },
+    });
+    const sent = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(update));
+    expect(sent[0]!.text).toContain("Lotsenbot läuft");
+  });
+
   it("ignores ordinary chatter in the staff group but helps with /hilfe", async () => {
     const chatter = await h.sentDuring(STAFF_CHAT_ID, async () => {
       await h.handle(h.fake.userSendsText(STAFF_MEMBER, "Wer übernimmt heute?", { chatId: STAFF_CHAT_ID }));

@@ -19,7 +19,7 @@ export function createStaffFeature(staffChatId: number | undefined): Composer<Bo
       ctx.t("staff.status", {
         users: ctx.services.users.count(),
         pending: ctx.services.updates.pendingCount(),
-        time: formatDateTime(new Date(), ctx.locale, ctx.config.timezone),
+        time: formatDateTime(ctx.services.now(), ctx.locale, ctx.config.timezone),
       }),
       { parse_mode: "HTML" },
     );
