@@ -81,6 +81,17 @@ describe("reliability of the real process", () => {
     expect(fake.callsTo("sendMessage").filter((c) => c.response?.ok === false)).toHaveLength(1);
   });
 
+  it("waits out Telegram's flood limit (429 retry_after) and still delivers every answer", async () => {
+    const { fake } = world;
+    const anna = VOLUNTEERS[0]!;
+    fake.setRateLimits({ perChatPerSecond: 1, retryAfter: 1 });
+    await world.startBot();
+    fake.userSendsCommand(anna, "start");
+    await fake.waitForBotMessage(anna, (m) => m.text?.includes(CONSENT_PROMPT) ?? false, { timeoutMs: 15_000 });
+    expect(fake.callsTo("sendMessage").some((c) => c.response?.ok === false && c.response.error_code === 429)).toBe(true);
+    expect(fake.botMessages(anna)).toHaveLength(2);
+  });
+
   it("runs in webhook mode: answers Telegram only after journaling, checks the secret, reports health", async () => {
     const { fake } = world;
     const port = await freePort();
