@@ -11,23 +11,28 @@ export type PickerOrigin = "ob" | "set";
 export const callbackData = {
   consent: (accept: boolean) => (accept ? "ob:yes" : "ob:no"),
   language: (origin: PickerOrigin, locale: Locale) => `lang:${origin}:${locale}`,
-  municipalityToggle: (origin: PickerOrigin, page: number, municipalityId: number) => `mun:${origin}:t:${page}:${municipalityId}`,
+  /** Carries the state to set (1 = chosen), so a replayed tap sets the same value again. */
+  municipalityChoice: (origin: PickerOrigin, page: number, municipalityId: number, chosen: boolean) =>
+    `mun:${origin}:s:${page}:${municipalityId}:${chosen ? 1 : 0}`,
   municipalityPage: (origin: PickerOrigin, page: number) => `mun:${origin}:p:${page}`,
   municipalityDone: (origin: PickerOrigin) => `mun:${origin}:done`,
   settings: (action: SettingsAction) => `set:${action}`,
+  /** Like municipalityChoice: the value to set, not a flip. */
+  notification: (kind: "tr" | "an", on: boolean) => `set:n${kind}:${on ? 1 : 0}`,
   deletion: (confirm: boolean) => (confirm ? "del:yes" : "del:no"),
 };
 
-export type SettingsAction = "lang" | "mun" | "ntr" | "nan" | "data" | "del" | "back";
+export type SettingsAction = "lang" | "mun" | "data" | "del" | "back";
 
 export const callbackPatterns = {
   consent: /^ob:(yes|no)$/,
   onboardingLanguage: /^lang:ob:(de|en)$/,
   settingsLanguage: /^lang:set:(de|en)$/,
-  municipalityToggle: /^mun:(ob|set):t:(\d{1,3}):(\d{1,6})$/,
+  municipalityChoice: /^mun:(ob|set):s:(\d{1,3}):(\d{1,6}):([01])$/,
   municipalityPage: /^mun:(ob|set):p:(\d{1,3})$/,
   onboardingMunicipalitiesDone: /^mun:ob:done$/,
   settingsMunicipalitiesDone: /^mun:set:done$/,
-  settings: /^set:(lang|mun|ntr|nan|data|del|back)$/,
+  settings: /^set:(lang|mun|data|del|back)$/,
+  notification: /^set:n(tr|an):([01])$/,
   deletion: /^del:(yes|no)$/,
 };

@@ -49,7 +49,7 @@ describe("unexpected and hostile input", () => {
         id: "forged-1",
         from: h.fake.user(ANNA)!,
         chat_instance: "1",
-        data: "mun:ob:t:0:99999",
+        data: "mun:ob:s:0:99999:1",
         message: h.fake.lastBotMessage(ANNA)!,
       },
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import path from "node:path";
 import { closeDb, openDb } from "../../src/db/client.js";
 import { listMunicipalities } from "../../src/db/repositories/municipalities.js";
-import { createConsentedUser, toggleUserMunicipality, userMunicipalityIds } from "../../src/db/repositories/users.js";
+import { createConsentedUser, setUserMunicipality, userMunicipalityIds } from "../../src/db/repositories/users.js";
 import { OBERALLGAEU_MUNICIPALITIES } from "../../src/db/seed.js";
 import { collectPersonalData, deleteAllPersonalData } from "../../src/domain/privacy.js";
 import { freshDb, tempDir } from "../helpers/db.js";
@@ -34,9 +34,10 @@ describe("database", () => {
     const consentedAt = new Date("2026-11-01T10:00:00Z");
     createConsentedUser(db, { id: 42, firstName: "Anna", username: "anna", consentedAt });
     const [first, second] = listMunicipalities(db);
-    toggleUserMunicipality(db, 42, first!.id);
-    toggleUserMunicipality(db, 42, second!.id);
-    toggleUserMunicipality(db, 42, second!.id);
+    setUserMunicipality(db, 42, first!.id, true);
+    setUserMunicipality(db, 42, first!.id, true);
+    setUserMunicipality(db, 42, second!.id, true);
+    setUserMunicipality(db, 42, second!.id, false);
     expect(userMunicipalityIds(db, 42)).toEqual([first!.id]);
 
     const data = collectPersonalData(db, 42, new Date("2026-11-02T00:00:00Z"));

@@ -16,7 +16,8 @@ describe("callback data", () => {
     const samples = [
       callbackData.consent(true),
       callbackData.language("set", "en"),
-      callbackData.municipalityToggle("set", 999, 999_999),
+      callbackData.municipalityChoice("set", 999, 999_999, true),
+      callbackData.notification("an", false),
       callbackData.municipalityPage("set", 999),
       callbackData.municipalityDone("set"),
       callbackData.settings("back"),
@@ -34,7 +35,7 @@ describe("municipality keyboard", () => {
 
   it("pages through all 28 municipalities, ten at a time", () => {
     expect(pageCount(28)).toBe(3);
-    const all = [0, 1, 2].flatMap((page) => buttons(page).filter((b) => "callback_data" in b && b.callback_data.includes(":t:")));
+    const all = [0, 1, 2].flatMap((page) => buttons(page).filter((b) => "callback_data" in b && b.callback_data.includes(":s:")));
     expect(all).toHaveLength(28);
     expect(buttons(0).map((b) => b.text)).toContain("Weiter ▶️");
     expect(buttons(0).map((b) => b.text)).not.toContain("◀️ Zurück");

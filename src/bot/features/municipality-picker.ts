@@ -12,12 +12,12 @@ import { staleButton } from "../stale-button.js";
 export const municipalityPicker = new Composer<BotContext>();
 const privateChat = municipalityPicker.chatType("private");
 
-privateChat.callbackQuery(callbackPatterns.municipalityToggle, async (ctx) => {
+privateChat.callbackQuery(callbackPatterns.municipalityChoice, async (ctx) => {
   if (!ctx.user) return staleButton(ctx);
-  const [, origin, page, id] = ctx.match;
+  const [, origin, page, id, chosen] = ctx.match;
   const municipalityId = Number(id);
   if (!ctx.services.municipalities.list().some((m) => m.id === municipalityId)) return staleButton(ctx);
-  ctx.services.users.toggleMunicipality(ctx.user.id, municipalityId);
+  ctx.services.users.setMunicipality(ctx.user.id, municipalityId, chosen === "1");
   await ctx.answerCallbackQuery();
   await ignoreNotModified(ctx.editMessageReplyMarkup({ reply_markup: pickerKeyboard(ctx, origin as PickerOrigin, Number(page)) }));
 });

@@ -20,7 +20,6 @@ export async function showSettings(ctx: BotContext): Promise<void> {
 privateChat.command("einstellungen", showSettings);
 
 privateChat.callbackQuery(callbackPatterns.settings, async (ctx) => {
-  const user = ctx.user!;
   const action = ctx.match[1];
   switch (action) {
     case "lang":
@@ -33,14 +32,6 @@ privateChat.callbackQuery(callbackPatterns.settings, async (ctx) => {
       return ignoreNotModified(
         ctx.editMessageText(ctx.t("onboarding.chooseMunicipalities"), { parse_mode: "HTML", reply_markup: pickerKeyboard(ctx, "set", 0) }),
       );
-    case "ntr":
-    case "nan": {
-      const changes =
-        action === "ntr" ? { notifyTrainings: !user.notifyTrainings } : { notifyAnnouncements: !user.notifyAnnouncements };
-      ctx.user = ctx.services.users.update(user.id, changes) ?? user;
-      await ctx.answerCallbackQuery({ text: ctx.t("settings.saved") });
-      return editBackToSettings(ctx);
-    }
     case "data":
       await ctx.answerCallbackQuery();
       return sendDataExport(ctx);
@@ -51,6 +42,14 @@ privateChat.callbackQuery(callbackPatterns.settings, async (ctx) => {
       await ctx.answerCallbackQuery();
       return editBackToSettings(ctx);
   }
+});
+
+privateChat.callbackQuery(callbackPatterns.notification, async (ctx) => {
+  const on = ctx.match[2] === "1";
+  const changes = ctx.match[1] === "tr" ? { notifyTrainings: on } : { notifyAnnouncements: on };
+  ctx.user = ctx.services.users.update(ctx.user!.id, changes) ?? ctx.user;
+  await ctx.answerCallbackQuery({ text: ctx.t("settings.saved") });
+  await editBackToSettings(ctx);
 });
 
 privateChat.callbackQuery(callbackPatterns.settingsLanguage, async (ctx) => {

@@ -22,8 +22,9 @@ export function municipalityKeyboard(t: Translate, state: MunicipalityPickerStat
   const slice = state.municipalities.slice(page * MUNICIPALITIES_PER_PAGE, (page + 1) * MUNICIPALITIES_PER_PAGE);
   const keyboard = new InlineKeyboard();
   slice.forEach((municipality, index) => {
-    const label = state.selected.has(municipality.id) ? `✅ ${municipality.name}` : municipality.name;
-    keyboard.text(label, callbackData.municipalityToggle(state.origin, page, municipality.id));
+    const chosen = state.selected.has(municipality.id);
+    const label = chosen ? `✅ ${municipality.name}` : municipality.name;
+    keyboard.text(label, callbackData.municipalityChoice(state.origin, page, municipality.id, !chosen));
     if (index % 2 === 1) keyboard.row();
   });
   if (slice.length % 2 === 1) keyboard.row();

@@ -8,9 +8,12 @@ export function settingsKeyboard(t: Translate, notify: { trainings: boolean; ann
     .text(t("settings.language"), callbackData.settings("lang"))
     .text(t("settings.municipalities"), callbackData.settings("mun"))
     .row()
-    .text(t("settings.notifyTrainings", { state: state(notify.trainings) }), callbackData.settings("ntr"))
+    .text(t("settings.notifyTrainings", { state: state(notify.trainings) }), callbackData.notification("tr", !notify.trainings))
     .row()
-    .text(t("settings.notifyAnnouncements", { state: state(notify.announcements) }), callbackData.settings("nan"))
+    .text(
+      t("settings.notifyAnnouncements", { state: state(notify.announcements) }),
+      callbackData.notification("an", !notify.announcements),
+    )
     .row()
     .text(t("settings.myData"), callbackData.settings("data"))
     .text(t("settings.delete"), callbackData.settings("del"));

@@ -39,15 +39,13 @@ export function userMunicipalityIds(db: Db, userId: number): number[] {
     .map((row) => row.id);
 }
 
-/** Adds the municipality if the user did not have it, removes it otherwise. Returns the new state. */
-export function toggleUserMunicipality(db: Db, userId: number, municipalityId: number): boolean {
-  return db.transaction((tx) => {
-    const removed = tx
-      .delete(userMunicipalities)
+/** Chooses or un-chooses a municipality. Setting (not flipping) makes a replayed tap harmless. */
+export function setUserMunicipality(db: Db, userId: number, municipalityId: number, chosen: boolean): void {
+  if (chosen) {
+    db.insert(userMunicipalities).values({ userId, municipalityId }).onConflictDoNothing().run();
+  } else {
+    db.delete(userMunicipalities)
       .where(and(eq(userMunicipalities.userId, userId), eq(userMunicipalities.municipalityId, municipalityId)))
       .run();
-    if (removed.changes > 0) return false;
-    tx.insert(userMunicipalities).values({ userId, municipalityId }).run();
-    return true;
-  });
+  }
 }
