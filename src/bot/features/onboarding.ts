@@ -61,8 +61,9 @@ privateChat.callbackQuery(callbackPatterns.onboardingMunicipalitiesDone, async (
   await ctx.answerCallbackQuery();
   await ignoreNotModified(ctx.editMessageText(municipalitySummary(ctx), { parse_mode: "HTML" }));
   if (!ctx.user.onboardedAt) {
-    ctx.services.users.completeOnboarding(ctx.user.id);
+    // Reply first, write last: if the process dies in between, the replay still sends the menu.
     await ctx.reply(ctx.t("menu.ready"), { parse_mode: "HTML", reply_markup: mainMenuKeyboard(ctx.t) });
+    ctx.services.users.completeOnboarding(ctx.user.id);
   }
 });
 

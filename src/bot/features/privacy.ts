@@ -22,14 +22,17 @@ privateChat.callbackQuery(callbackPatterns.deletion, async (ctx) => {
     await ignoreNotModified(ctx.editMessageText(ctx.t("privacy.deleteCancelled"), { parse_mode: "HTML" }));
     return;
   }
-  const existed = ctx.services.users.deleteData(ctx.from.id);
+  if (!ctx.user) {
+    await ignoreNotModified(ctx.editMessageText(ctx.t("privacy.noData"), { parse_mode: "HTML" }));
+    return;
+  }
+  // Tell first, delete last, so a replay after a crash says the same. The main menu belongs to a
+  // registered person, so the confirmation also takes it away.
+  await ignoreNotModified(ctx.editMessageReplyMarkup());
+  await ctx.reply(ctx.t("privacy.deleted"), { parse_mode: "HTML", reply_markup: { remove_keyboard: true } });
+  ctx.services.users.deleteData(ctx.from.id);
   ctx.services.staff.forget(ctx.from.id);
   ctx.user = undefined;
-  await ignoreNotModified(ctx.editMessageText(ctx.t(existed ? "privacy.deleted" : "privacy.noData"), { parse_mode: "HTML" }));
-  if (existed) {
-    // The main menu belongs to a registered person: take it away with a short confirmation.
-    await ctx.reply("✅", { reply_markup: { remove_keyboard: true } });
-  }
 });
 
 export async function sendDataExport(ctx: BotContext): Promise<void> {
