@@ -58,15 +58,10 @@ CREATE TABLE `sessions` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE TABLE `bot_meta` (
-	`key` text PRIMARY KEY NOT NULL,
-	`value` text NOT NULL
-);
---> statement-breakpoint
 CREATE TABLE `update_effects` (
 	`update_id` integer NOT NULL,
 	`seq` integer NOT NULL,
-	`method` text NOT NULL,
+	`fingerprint` text NOT NULL,
 	`response` text NOT NULL,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`update_id`, `seq`),

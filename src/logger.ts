@@ -1,3 +1,4 @@
+import { BotError } from "grammy";
 import { pino, type Logger } from "pino";
 
 export type { Logger };
@@ -43,13 +44,15 @@ export function redactTokens(text: string): string {
 }
 
 /**
- * Errors keep their type, message and stack, but not the payload of a failed Bot API call
- * (grammY attaches it, and it holds the message text), and never a token.
+ * Errors keep their type, message and stack, but neither the payload of a failed Bot API call
+ * (grammY attaches it, and it holds the message text) nor the context of a grammY BotError
+ * (it holds the update and the configuration); a BotError is logged as the error it wraps.
  */
 function serializeError(err: unknown): unknown {
   if (typeof err !== "object" || err === null) return err;
+  if (err instanceof BotError) return serializeError(err.error);
   const serialized = err instanceof Error ? pino.stdSerializers.err(err) : err;
-  const { payload: _payload, ...rest } = serialized as Record<string, unknown>;
+  const { payload: _payload, ctx: _ctx, ...rest } = serialized as Record<string, unknown>;
   const name = (err as { name?: unknown }).name;
   return typeof name === "string" ? { ...rest, type: name } : rest;
 }

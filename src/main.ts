@@ -5,7 +5,6 @@ import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
 import { ConfigError, createConfig } from "./config.js";
 import { closeDb, openDb } from "./db/client.js";
-import { pollingOffset } from "./db/repositories/update-journal.js";
 import { createLogger } from "./logger.js";
 import { UpdatePipeline } from "./updates/pipeline.js";
 import { runPolling } from "./updates/polling.js";
@@ -63,7 +62,7 @@ async function main(): Promise<void> {
     logger.info({ port, host }, "webhook server listening");
   } else {
     await bot.api.deleteWebhook();
-    polling = runPolling({ api: bot.api, pipeline, logger, offset: pollingOffset(db), signal: stopPolling.signal });
+    polling = runPolling({ api: bot.api, pipeline, logger, signal: stopPolling.signal });
     logger.info("long polling started");
   }
 
@@ -76,7 +75,7 @@ async function main(): Promise<void> {
     server?.close();
     clearInterval(pruneTimer);
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-    await Promise.race([Promise.all([pipeline.drain(), polling]), grace]);
+    await Promise.race([Promise.allSettled([pipeline.drain(), polling]), grace]);
     closeDb(db);
     logger.info("stopped");
     process.exit(0);

@@ -1,26 +1,45 @@
-import type { BotError } from "grammy";
+import { BotError } from "grammy";
+import type { Logger } from "../logger.js";
 import type { BotContext } from "./context.js";
 import { isUnreachableUser } from "./telegram-errors.js";
 
+/** Database trouble that may pass (busy, locked, disk full, I/O): worth trying the update again. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(code);
+}
+
 /**
- * The error boundary: log with the update id, tell the person in plain words, keep running.
- * Never a stack trace to the user, never silence.
+ * The error boundary around every feature: log with the update id, tell the person in plain
+ * words, keep running. Never a stack trace to the user, never silence. Transient database
+ * errors are passed on instead, so the update pipeline tries the update again.
  */
-export async function handleBotError(error: BotError<BotContext>): Promise<void> {
-  const ctx = error.ctx;
-  const logger = ctx.logger;
-  if (isUnreachableUser(error.error)) {
-    logger.info({ updateId: ctx.update.update_id }, "user unreachable (403)");
-    if (ctx.from && ctx.user) ctx.services.users.setStatus(ctx.from.id, "blocked");
-    return;
-  }
-  logger.error({ err: error.error, updateId: ctx.update.update_id }, "error while handling an update");
-  const t = ctx.t;
-  if (!t) return;
-  try {
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t("errors.generic"), show_alert: true });
-    else if (ctx.chat?.type === "private") await ctx.reply(t("errors.generic"));
-  } catch (replyError) {
-    logger.warn({ err: replyError, updateId: ctx.update.update_id }, "could not tell the user about an error");
-  }
+export function createErrorHandler(logger: Logger) {
+  return async function handleBotError(error: BotError<BotContext>): Promise<void> {
+    const ctx = error.ctx;
+    const updateId = ctx.update.update_id;
+    if (isTransientDatabaseError(error.error)) throw error.error;
+    if (isUnreachableUser(error.error)) {
+      logger.info({ updateId }, "user unreachable (403)");
+      if (ctx.chat?.type === "private" && ctx.user) ctx.services.users.setStatus(ctx.user.id, "blocked");
+      return;
+    }
+    logger.error({ err: error.error, updateId }, "error while handling an update");
+    const t = ctx.t;
+    if (!t) return; // failed before the person's language was known
+    if (ctx.callbackQuery) {
+      try {
+        await ctx.answerCallbackQuery({ text: t("errors.generic"), show_alert: true });
+        return;
+      } catch {
+        // Already answered (the error came later): say it in the chat instead.
+      }
+    }
+    if (ctx.chat?.type !== "private") return;
+    try {
+      await ctx.reply(t("errors.generic"));
+    } catch (replyError) {
+      logger.warn({ err: replyError, updateId }, "could not tell the user about an error");
+    }
+  };
 }

@@ -1,9 +1,10 @@
 import type { Locale } from "../config.js";
+import type { Translate } from "./i18n.js";
 
 const LOCALE_TAGS: Record<Locale, string> = { de: "de-DE", en: "en-GB" };
 
 /** "Di., 14.01.2027, 18:30 Uhr" / "Tue 14 Jan 2027, 18:30" in the given time zone. */
-export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
+export function formatDateTime(date: Date, t: Translate, locale: Locale, timeZone: string): string {
   const formatted = new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
     weekday: "short",
     day: "2-digit",
@@ -13,5 +14,5 @@ export function formatDateTime(date: Date, locale: Locale, timeZone: string): st
     minute: "2-digit",
     timeZone,
   }).format(date);
-  return locale === "de" ? `${formatted} Uhr` : formatted;
+  return t("format.dateTime", { dateTime: formatted });
 }

@@ -12,7 +12,7 @@ import { StaffDirectory } from "../domain/staff.js";
 import type { Logger } from "../logger.js";
 import { createEffectsFetch } from "../updates/effects-fetch.js";
 import type { BotContext } from "./context.js";
-import { handleBotError } from "./error-handler.js";
+import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
 import { consentGate } from "./features/consent-gate.js";
 import { createMenu } from "./features/menu.js";
@@ -83,14 +83,14 @@ export function createBot(deps: BotDeps): LotsenBot {
     staffChatId: config.staffChatId,
     ttlMs: config.staffCacheSeconds * 1000,
     now: () => clock().getTime(),
-    memberStatus: async (chatId, userId) => (await bot.api.getChatMember(chatId, userId)).status,
+    memberStatus: (chatId, userId) => bot.api.getChatMember(chatId, userId),
     onLookupError: (error, userId) => logger.warn({ err: error, userId }, "staff lookup failed"),
   });
   const i18n = createI18n({ operator: config.operatorName, staffTitle: config.staffTitle });
   const services = createServices({ db, config, clock, staff });
 
-  bot.use(attachContext({ config, services, logger, i18n }));
-  const root = bot.errorBoundary(handleBotError);
+  const root = bot.errorBoundary(createErrorHandler(logger));
+  root.use(attachContext({ config, services, logger, i18n }));
   root.use(chatMembership);
   // Conversation state lives in SQLite, so multi-step flows survive a restart.
   root.use(conversations<BotContext, BotContext>({ storage: { type: "key", adapter: sqliteKeyValueStore(db, "conversation") } }));

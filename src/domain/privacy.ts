@@ -14,7 +14,8 @@ export function collectPersonalData(db: Db, userId: number, now: Date) {
       telegramId: user.id,
       firstName: user.firstName,
       username: user.username,
-      language: user.locale ?? "automatic",
+      /** null: follows Telegram's language. */
+      chosenLanguage: user.locale,
       status: user.status,
       consentGivenAt: user.consentedAt.toISOString(),
       onboardingCompletedAt: user.onboardedAt?.toISOString() ?? null,

@@ -1,11 +1,18 @@
 export type StaffRole = "admin" | "staff" | "none";
 
+/** The part of Telegram's ChatMember that decides the role. */
+export interface MemberInfo {
+  status: string;
+  /** Only for "restricted": whether the person is still in the chat. */
+  is_member?: boolean;
+}
+
 export interface StaffDirectoryOptions {
   staffChatId: number | undefined;
   ttlMs: number;
   now: () => number;
   /** Asks Telegram for a member's status in the staff chat (getChatMember). */
-  memberStatus: (chatId: number, userId: number) => Promise<string>;
+  memberStatus: (chatId: number, userId: number) => Promise<MemberInfo>;
   onLookupError?: (error: unknown, userId: number) => void;
 }
 
@@ -28,14 +35,14 @@ export class StaffDirectory {
     const now = this.options.now();
     const cached = this.cache.get(userId);
     if (cached && cached.until > now) return cached.role;
-    let status: string;
+    let member: MemberInfo;
     try {
-      status = await this.options.memberStatus(chatId, userId);
+      member = await this.options.memberStatus(chatId, userId);
     } catch (error) {
       this.options.onLookupError?.(error, userId);
       return "none";
     }
-    const role = roleFromStatus(status);
+    const role = roleOf(member);
     this.cache.set(userId, { role, until: now + this.options.ttlMs });
     return role;
   }
@@ -45,8 +52,10 @@ export class StaffDirectory {
   }
 }
 
-export function roleFromStatus(status: string): StaffRole {
-  if (status === "creator" || status === "administrator") return "admin";
-  if (status === "member" || status === "restricted") return "staff";
+export function roleOf(member: MemberInfo): StaffRole {
+  if (member.status === "creator" || member.status === "administrator") return "admin";
+  if (member.status === "member") return "staff";
+  // Telegram keeps "restricted" for people who have left; only those still in count.
+  if (member.status === "restricted" && member.is_member === true) return "staff";
   return "none";
 }

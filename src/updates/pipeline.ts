@@ -19,8 +19,10 @@ export interface UpdatePipelineOptions {
   /** The bot's handler, e.g. `(u) => bot.handleUpdate(u)`. */
   handle: (update: Update) => Promise<void>;
   concurrency?: number;
-  /** An update that has crashed the process this often is given up (and logged). */
+  /** An update that failed (or crashed the process) this often is given up (and logged). */
   maxAttempts?: number;
+  /** First pause before trying a failed update again; doubles each time. */
+  retryDelayMs?: number;
 }
 
 const KEEP_FINISHED_MS = 24 * 60 * 60 * 1000;
@@ -73,23 +75,53 @@ export class UpdatePipeline {
     return pruneFinishedUpdates(this.options.db, new Date(this.options.clock().getTime() - KEEP_FINISHED_MS));
   }
 
+  /**
+   * Runs one update. The bot's error boundary handles ordinary errors; what escapes it is an
+   * infrastructure problem (database busy or full). Then the update is tried again in place,
+   * holding back later updates of the same chat so their order stays intact, and given up
+   * (logged) only after `maxAttempts`. A crash counts as an attempt too.
+   */
   private async process(update: Update): Promise<void> {
+    const { logger } = this.options;
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.processOnce(update, maxAttempts);
+        return;
+      } catch (error) {
+        if (attempt >= maxAttempts) {
+          logger.error({ err: error, updateId: update.update_id }, "update given up after repeated failures");
+          this.giveUp(update.update_id);
+          return;
+        }
+        const delay = (this.options.retryDelayMs ?? 1000) * 2 ** (attempt - 1);
+        logger.warn({ err: error, updateId: update.update_id, retryInMs: delay }, "update failed, trying again");
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async processOnce(update: Update, maxAttempts: number): Promise<void> {
     const { db, logger, clock } = this.options;
     const updateId = update.update_id;
     const attempts = recordAttempt(db, updateId);
-    if (attempts > (this.options.maxAttempts ?? 5)) {
+    if (attempts > maxAttempts) {
       logger.error({ updateId, attempts }, "update given up after repeated crashes");
       markUpdateDone(db, updateId, clock());
       return;
     }
     const started = performance.now();
-    try {
-      await runInEffectScope(updateId, () => this.options.handle(update));
-    } catch (error) {
-      logger.error({ err: error, updateId }, "update failed outside the error boundary");
-    }
+    await runInEffectScope(updateId, () => this.options.handle(update));
     markUpdateDone(db, updateId, clock());
     logger.info({ updateId, type: updateType(update), ms: Math.round(performance.now() - started) }, "update handled");
+  }
+
+  private giveUp(updateId: number): void {
+    try {
+      markUpdateDone(this.options.db, updateId, this.options.clock());
+    } catch {
+      // The database is unusable; the update stays pending and is tried after a restart.
+    }
   }
 }
 

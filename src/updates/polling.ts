@@ -7,8 +7,6 @@ export interface PollingOptions {
   api: Api;
   pipeline: UpdatePipeline;
   logger: Logger;
-  /** First offset to ask for; updates below it are already journaled. */
-  offset: number | undefined;
   signal: AbortSignal;
   timeoutSeconds?: number;
   /** Stop fetching while this many updates are still being processed. */
@@ -19,11 +17,13 @@ export interface PollingOptions {
  * Long polling with journaling. Telegram forgets an update once we ask for a higher offset, so
  * each batch is written to the journal before the next getUpdates call confirms it. A hard kill
  * at any moment therefore loses nothing: unconfirmed updates are re-sent by Telegram, confirmed
- * ones are in the journal.
+ * ones are in the journal. A batch that cannot be journaled is not confirmed either.
  */
 export async function runPolling(options: PollingOptions): Promise<void> {
   const { api, pipeline, logger, signal } = options;
-  let offset = options.offset;
+  // No stored offset: Telegram starts with its earliest unconfirmed update, which is safe even
+  // when it has chosen new random update ids after a quiet week; the journal drops repeats.
+  let offset: number | undefined;
   let failures = 0;
   while (!signal.aborted) {
     await pipeline.belowLimit(options.maxInFlight ?? 1000);
@@ -44,7 +44,16 @@ export async function runPolling(options: PollingOptions): Promise<void> {
       continue;
     }
     if (updates.length === 0) continue;
-    pipeline.accept(updates);
+    try {
+      pipeline.accept(updates);
+    } catch (error) {
+      // Not journaled, so not confirmed: the same batch comes again with the old offset.
+      failures++;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+      logger.error({ err: error, retryInMs: delay }, "could not journal updates");
+      await sleep(delay, signal);
+      continue;
+    }
     offset = updates[updates.length - 1]!.update_id + 1;
   }
 }

@@ -25,7 +25,6 @@ export function routeUpdate(update: Update): UpdateRouting {
 /** The update types Lotsenbot asks Telegram for. */
 export const ALLOWED_UPDATES = [
   "message",
-  "edited_message",
   "callback_query",
   "inline_query",
   "my_chat_member",

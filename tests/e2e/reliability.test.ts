@@ -49,7 +49,43 @@ describe("reliability of the real process", () => {
     db.close();
   });
 
-  it("resumes an onboarding interrupted by a restart", async () => {
+  it("replays a button tap killed after its database write without undoing or losing anything", async () => {
+    const { fake } = world;
+    const anna = VOLUNTEERS[0]!;
+    const first = await world.startBot();
+    fake.userSendsCommand(anna, "start");
+    fake.userClicksButton(anna, await fake.waitForBotMessage(anna, (m) => m.text?.includes(CONSENT_PROMPT) ?? false), "✅ Einverstanden");
+    const picker = await fake.waitForBotMessage(anna, (m) => m.text?.startsWith("In welcher Gemeinde") ?? false);
+
+    // Killed after the choice is stored, while the keyboard update is on its way.
+    fake.hang("editMessageReplyMarkup");
+    fake.userClicksButton(anna, picker, "Altusried");
+    await fake.waitForCall((c) => c.method === "editMessageReplyMarkup" && c.state === "waiting");
+    await first.kill("SIGKILL");
+    fake.clearFaults();
+
+    // Killed after the summary, while the main menu is on its way.
+    const second = await world.startBot();
+    await fake.waitForBotMessage(anna, (m) => m.message_id === picker.message_id && JSON.stringify(m.reply_markup).includes("✅ Altusried"));
+    fake.hang("sendMessage", (params) => String(params.text).startsWith("Alles bereit"));
+    fake.userClicksButton(anna, picker, "✅ Fertig");
+    await fake.waitForCall((c) => c.method === "sendMessage" && c.state === "waiting");
+    await second.kill("SIGKILL");
+    fake.clearFaults();
+
+    const third = await world.startBot();
+    await fake.waitForBotMessage(anna, (m) => m.text?.startsWith("Alles bereit") ?? false);
+    await third.kill("SIGTERM");
+
+    expect(fake.message(anna, picker.message_id)?.text).toBe("Ihre Gemeinden: Altusried");
+    expect(fake.botMessages(anna).filter((m) => m.text?.startsWith("Alles bereit"))).toHaveLength(1);
+    const db = new Database(world.databasePath, { readonly: true });
+    expect(db.prepare("select m.name from user_municipalities u join municipalities m on m.id = u.municipality_id").all()).toEqual([{ name: "Altusried" }]);
+    expect(db.prepare("select onboarded_at is not null as done from users").get()).toEqual({ done: 1 });
+    db.close();
+  });
+
+  it("continues an onboarding after a restart between two steps", async () => {
     const { fake } = world;
     const anna = VOLUNTEERS[0]!;
     const first = await world.startBot();
@@ -92,7 +128,7 @@ describe("reliability of the real process", () => {
     expect(fake.botMessages(anna)).toHaveLength(2);
   });
 
-  it("runs in webhook mode: answers Telegram only after journaling, checks the secret, reports health", async () => {
+  it("runs in webhook mode: takes updates with the secret, refuses others, reports health", async () => {
     const { fake } = world;
     const port = await freePort();
     const secret = "e2e-webhook-secret-0123456789";

@@ -73,7 +73,7 @@ describe("the real process against the fake Bot API", () => {
     expect(failedCalls(fake)).toEqual([]);
   });
 
-  it("marks a volunteer who blocks the bot, and sends nothing to them", async () => {
+  it("marks a volunteer who blocks the bot as blocked, and active again on unblock", async () => {
     const bot = await world.startBot();
     const { fake } = world;
     fake.userSendsCommand(ANNA, "start");
@@ -81,10 +81,16 @@ describe("the real process against the fake Bot API", () => {
     await fake.waitForBotMessage(ANNA, (m) => m.text?.startsWith("In welcher Gemeinde") ?? false);
     fake.userBlocksBot(ANNA);
     await bot.waitForLine(/private chat membership changed/);
-    const db = new Database(world.databasePath, { readonly: true });
-    expect(db.prepare("select status from users where id = ?").get(ANNA)).toEqual({ status: "blocked" });
-    db.close();
-    expect(failedCalls(fake).filter((c) => c.response && !c.response.ok && c.response.error_code === 403)).toEqual([]);
+    const status = () => {
+      const db = new Database(world.databasePath, { readonly: true });
+      const row = db.prepare("select status from users where id = ?").get(ANNA);
+      db.close();
+      return row;
+    };
+    expect(status()).toEqual({ status: "blocked" });
+    fake.userUnblocksBot(ANNA);
+    await bot.waitForLine(/"blocked":false/);
+    expect(status()).toEqual({ status: "active" });
   });
 
   it("relays hostile text without a single Bot API error", async () => {

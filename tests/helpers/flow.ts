@@ -18,7 +18,10 @@ export interface FlowHarness {
   db: Db;
   bot: LotsenBot;
   pipeline: UpdatePipeline;
-  /** Feeds one update to `bot.handleUpdate`, as Telegram would deliver it. */
+  /**
+   * Delivers one update the way the running bot does: journaled, then `bot.handleUpdate` inside
+   * the effects scope, then marked done. Resolves when it is handled.
+   */
   handle(update: Update): Promise<void>;
   /** Bot messages in a chat sent while `action` ran. */
   sentDuring(chatId: number, action: () => Promise<void>): Promise<Message[]>;
@@ -56,14 +59,17 @@ export async function createFlowHarness(env: Record<string, string> = {}, option
   const logger = pino({ level: "silent" });
   const bot = createBot({ config, db, logger });
   await bot.init();
-  const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update) });
+  const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update), retryDelayMs: 10 });
   return {
     fake,
     server,
     db,
     bot,
     pipeline,
-    handle: (update) => bot.handleUpdate(update),
+    async handle(update) {
+      pipeline.accept([update]);
+      await pipeline.drain();
+    },
     async sentDuring(chatId, action) {
       const before = new Set(fake.botMessages(chatId).map((m) => m.message_id));
       await action();

@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { StaffDirectory, roleFromStatus } from "../../src/domain/staff.js";
+import { StaffDirectory, roleOf } from "../../src/domain/staff.js";
 
 describe("StaffDirectory", () => {
   it("maps chat member statuses to roles", () => {
-    expect(["creator", "administrator", "member", "restricted", "left", "kicked"].map(roleFromStatus)).toEqual([
+    expect(["creator", "administrator", "member", "left", "kicked"].map((status) => roleOf({ status }))).toEqual([
       "admin",
       "admin",
-      "staff",
       "staff",
       "none",
       "none",
     ]);
+    // Restricted people are staff only while they are still in the group.
+    expect(roleOf({ status: "restricted", is_member: true })).toBe("staff");
+    expect(roleOf({ status: "restricted", is_member: false })).toBe("none");
   });
 
   it("asks Telegram once per user within the cache time", async () => {
@@ -22,7 +24,7 @@ describe("StaffDirectory", () => {
       now: () => now,
       memberStatus: async (_chat, user) => {
         asked.push(user);
-        return user === 1 ? "administrator" : "left";
+        return { status: user === 1 ? "administrator" : "left" };
       },
     });
     expect(await staff.roleOf(1)).toBe("admin");
@@ -34,7 +36,7 @@ describe("StaffDirectory", () => {
   });
 
   it("denies without a staff chat and does not cache lookup errors", async () => {
-    expect(await new StaffDirectory({ staffChatId: undefined, ttlMs: 1, now: () => 0, memberStatus: async () => "member" }).roleOf(1)).toBe("none");
+    expect(await new StaffDirectory({ staffChatId: undefined, ttlMs: 1, now: () => 0, memberStatus: async () => ({ status: "member" }) }).roleOf(1)).toBe("none");
     let fail = true;
     const errors: unknown[] = [];
     const staff = new StaffDirectory({
@@ -43,7 +45,7 @@ describe("StaffDirectory", () => {
       now: () => 0,
       memberStatus: async () => {
         if (fail) throw new Error("network");
-        return "member";
+        return { status: "member" };
       },
       onLookupError: (error) => errors.push(error),
     });

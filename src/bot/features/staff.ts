@@ -19,7 +19,7 @@ export function createStaffFeature(staffChatId: number | undefined): Composer<Bo
       ctx.t("staff.status", {
         users: ctx.services.users.count(),
         pending: ctx.services.updates.pendingCount(),
-        time: formatDateTime(ctx.services.now(), ctx.locale, ctx.config.timezone),
+        time: formatDateTime(ctx.services.now(), ctx.t, ctx.locale, ctx.config.timezone),
       }),
       { parse_mode: "HTML" },
     );
@@ -30,8 +30,10 @@ export function createStaffFeature(staffChatId: number | undefined): Composer<Bo
     staffChat.command(["hilfe", "help", "start"], async (ctx) => {
       await ctx.reply(ctx.t("help.staff"), { parse_mode: "HTML" });
     });
-    // Everything else said in the staff group stays there.
-    staffChat.use(() => undefined);
+    // Everything else said in the staff group stays there; a stray button tap is answered.
+    staffChat.use(async (ctx) => {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    });
   }
   return staff;
 }

@@ -1,9 +1,7 @@
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
 import type { Db } from "../client.js";
-import { botMeta, updateEffects, updateJournal } from "../schema/index.js";
-
-const OFFSET_KEY = "polling_offset";
+import { updateEffects, updateJournal } from "../schema/index.js";
 
 export interface JournaledUpdate {
   update: Update;
@@ -17,8 +15,8 @@ export interface UpdateRouting {
 }
 
 /**
- * Stores updates and, in the same transaction, the next polling offset. Returns only the
- * updates that were new: a repeated delivery (webhook retry, re-poll) is ignored.
+ * Stores updates in one transaction. Returns only the updates that were new: a repeated
+ * delivery (webhook retry, re-poll after a crash) is ignored.
  */
 export function journalUpdates(
   db: Db,
@@ -43,21 +41,8 @@ export function journalUpdates(
         .run();
       if (result.changes > 0) fresh.push(update);
     }
-    const last = updates.at(-1);
-    if (last) {
-      const next = String(last.update_id + 1);
-      tx.insert(botMeta)
-        .values({ key: OFFSET_KEY, value: next })
-        .onConflictDoUpdate({ target: botMeta.key, set: { value: next } })
-        .run();
-    }
     return fresh;
   });
-}
-
-export function pollingOffset(db: Db): number | undefined {
-  const row = db.select().from(botMeta).where(eq(botMeta.key, OFFSET_KEY)).get();
-  return row ? Number(row.value) : undefined;
 }
 
 export function pendingUpdates(db: Db): JournaledUpdate[] {
@@ -112,19 +97,30 @@ export function pruneFinishedUpdates(db: Db, olderThan: Date): number {
     .run().changes;
 }
 
-/** Forgets the stored contents of a user's updates (right to erasure). */
+/**
+ * Right to erasure: finished updates of the person keep no trace of who sent them (their
+ * payload is already gone). The update being processed is cleared when it is done.
+ */
 export function forgetUpdatesOfUser(db: Db, userId: number): void {
-  db.update(updateJournal).set({ payload: null }).where(and(eq(updateJournal.userId, userId), eq(updateJournal.status, "done"))).run();
+  db.update(updateJournal)
+    .set({ payload: null, userId: null, orderKey: "erased" })
+    .where(and(eq(updateJournal.userId, userId), eq(updateJournal.status, "done")))
+    .run();
 }
 
-export function findEffect(db: Db, updateId: number, seq: number): { method: string; response: string } | undefined {
+export function findEffect(db: Db, updateId: number, seq: number): { fingerprint: string; response: string } | undefined {
   return db
-    .select({ method: updateEffects.method, response: updateEffects.response })
+    .select({ fingerprint: updateEffects.fingerprint, response: updateEffects.response })
     .from(updateEffects)
     .where(and(eq(updateEffects.updateId, updateId), eq(updateEffects.seq, seq)))
     .get();
 }
 
-export function saveEffect(db: Db, updateId: number, seq: number, method: string, response: string): void {
-  db.insert(updateEffects).values({ updateId, seq, method, response }).onConflictDoNothing().run();
+export function saveEffect(db: Db, updateId: number, seq: number, fingerprint: string, response: string): void {
+  db.insert(updateEffects).values({ updateId, seq, fingerprint, response }).onConflictDoNothing().run();
+}
+
+/** A replay took another path from position `seq` on: what was recorded from there is void. */
+export function discardEffectsFrom(db: Db, updateId: number, seq: number): void {
+  db.delete(updateEffects).where(and(eq(updateEffects.updateId, updateId), gte(updateEffects.seq, seq))).run();
 }

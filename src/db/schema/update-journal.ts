@@ -33,15 +33,10 @@ export const updateEffects = sqliteTable(
       .notNull()
       .references(() => updateJournal.updateId, { onDelete: "cascade" }),
     seq: integer("seq").notNull(),
-    method: text("method").notNull(),
+    /** The method and a hash of the request body: a replay that asks for something else runs live. */
+    fingerprint: text("fingerprint").notNull(),
     response: text("response").notNull(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.updateId, t.seq] })],
 );
-
-/** Small key/value facts about the bot itself, e.g. the polling offset. */
-export const botMeta = sqliteTable("bot_meta", {
-  key: text("key").primaryKey(),
-  value: text("value").notNull(),
-});
