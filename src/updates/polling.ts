@@ -11,6 +11,8 @@ export interface PollingOptions {
   timeoutSeconds?: number;
   /** Stop fetching while this many updates are still being processed. */
   maxInFlight?: number;
+  /** First pause after a failure; doubles up to 30 s. */
+  retryDelayMs?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function runPolling(options: PollingOptions): Promise<void> {
     } catch (error) {
       if (signal.aborted) break;
       failures++;
-      const delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+      const delay = Math.min(30_000, (options.retryDelayMs ?? 500) * 2 ** Math.min(failures, 6));
       logger.warn({ err: error, retryInMs: delay }, "getUpdates failed");
       await sleep(delay, signal);
       continue;
@@ -49,7 +51,7 @@ export async function runPolling(options: PollingOptions): Promise<void> {
     } catch (error) {
       // Not journaled, so not confirmed: the same batch comes again with the old offset.
       failures++;
-      const delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+      const delay = Math.min(30_000, (options.retryDelayMs ?? 500) * 2 ** Math.min(failures, 6));
       logger.error({ err: error, retryInMs: delay }, "could not journal updates");
       await sleep(delay, signal);
       continue;

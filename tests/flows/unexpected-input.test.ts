@@ -69,6 +69,14 @@ describe("unexpected and hostile input", () => {
     expect(next[0]!.text).toContain("So hilft Ihnen Lotsenbot");
   });
 
+  it("still tells the person when something fails after their button tap was answered", async () => {
+    await onboard(h, ANNA);
+    const [settings] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "einstellungen")));
+    h.fake.failNext("editMessageText", { error_code: 400, description: "Bad Request: simulated failure" });
+    const sent = await h.sentDuring(ANNA, () => h.handle(h.fake.userClicksButton(ANNA, settings!, "🔔 Schulungen: an")));
+    expect(sent.map((m) => m.text)).toEqual(["Das hat nicht geklappt. Bitte versuchen Sie es in einer Minute noch einmal."]);
+  });
+
   it("retries after Telegram's 429 with retry_after instead of dropping the answer", async () => {
     await onboard(h, ANNA);
     h.fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 }, times: 1 });

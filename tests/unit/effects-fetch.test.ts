@@ -9,7 +9,7 @@ const ROOT = "http://fake/bot1:x";
 function countingFetch() {
   const calls: string[] = [];
   let messageId = 0;
-  const fetch = async (url: string) => {
+  const fetch = async (url: string, _init?: { body?: string }) => {
     const method = url.split("/").pop()!;
     calls.push(method);
     if (method === "sendMessage" && calls.filter((m) => m === "sendMessage").length === 2 && failSecond.value) {
@@ -73,5 +73,27 @@ describe("effects fetch", () => {
       expect((await json(await fetch(`${ROOT}/sendMessage`))).result?.message_id).toBe(3);
     });
     expect(inner.calls).toEqual(["sendMessage", "sendMessage", "sendMessage", "sendMessage"]);
+  });
+});
+
+describe("effects fetch on a replay that takes another path", () => {
+  it("runs the call live when the request differs, and forgets the rest of the old record", async () => {
+    const db = freshDb();
+    journalUpdates(db, [{ update_id: 9 }], routeUpdate, new Date());
+    const inner = countingFetch();
+    const fetch = createEffectsFetch(db, inner.fetch);
+    const send = (text: string) => fetch(`${ROOT}/sendMessage`, { body: JSON.stringify({ chat_id: 1, text }) });
+
+    await runInEffectScope(9, async () => {
+      await send("a");
+      await send("b");
+      await send("c");
+    });
+    await runInEffectScope(9, async () => {
+      expect((await json(await send("a"))).result?.message_id).toBe(1); // same request: from the record
+      expect((await json(await send("x"))).result?.message_id).toBe(4); // different: live
+      expect((await json(await send("c"))).result?.message_id).toBe(5); // after a divergence: live
+    });
+    expect(inner.calls).toHaveLength(5);
   });
 });

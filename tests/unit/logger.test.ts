@@ -37,3 +37,16 @@ describe("logger", () => {
     expect(JSON.stringify(line)).not.toContain("Müller");
   });
 });
+
+describe("logger and grammY errors", () => {
+  it("logs a BotError as the error it wraps, without the context (update, configuration)", async () => {
+    const { BotError } = await import("grammy");
+    const { logger, lines } = capture();
+    const ctx = { update: { message: { text: "Frage zu Familie Müller" } }, config: { webhook: { secret: "very-secret-value" } } };
+    logger.error({ err: new BotError(new Error("database is locked"), ctx as never) }, "failed");
+    const line = lines.join("");
+    expect(line).toContain("database is locked");
+    expect(line).not.toContain("Müller");
+    expect(line).not.toContain("very-secret-value");
+  });
+});
