@@ -44,7 +44,6 @@ import {
   groupChatOf,
   isBotAdmin,
   isForum,
-  isGroupChat,
   isPresent,
   newChatRecord,
   privateChatOf,

@@ -76,9 +76,6 @@ export interface ChatRecord {
   migratedTo?: number;
 }
 
-export const isGroupChat = (record: ChatRecord): boolean =>
-  record.chat.type === "group" || record.chat.type === "supergroup";
-
 export const isForum = (record: ChatRecord): boolean =>
   record.chat.type === "supergroup" && record.chat.is_forum === true;
 
