@@ -99,6 +99,21 @@ describe("onboarding", () => {
     expect(privacy[0]!.text).toContain("Ihre Rechte");
   });
 
+  it("treats a second consent message as stale once onboarding is finished", async () => {
+    await h.handle(h.fake.userSendsCommand(ANNA, "start"));
+    const first = h.fake.lastBotMessage(ANNA)!;
+    await h.handle(h.fake.userSendsCommand(ANNA, "start"));
+    const second = h.fake.lastBotMessage(ANNA)!;
+    await h.handle(h.fake.userClicksButton(ANNA, first, "✅ Einverstanden"));
+    await h.handle(h.fake.userClicksButton(ANNA, h.fake.lastBotMessage(ANNA)!, "Überspringen"));
+    const tap = h.fake.userClicksButton(ANNA, second, "Nein, danke");
+    const sent = await h.sentDuring(ANNA, () => h.handle(tap));
+    expect(h.fake.callbackAnswer(tap.callback_query!.id)?.text).toBe("Dieser Knopf ist nicht mehr gültig.");
+    expect(sent.map((m) => m.text)).toEqual([expect.stringContaining("Dieser Knopf gehört zu einer älteren Nachricht")]);
+    expect(h.fake.message(ANNA, second.message_id)?.text).toContain("Sind Sie damit einverstanden?");
+    expect(h.db.$client.prepare("select count(*) n from users where onboarded_at is not null").get()).toEqual({ n: 1 });
+  });
+
   it("resumes an interrupted onboarding on /start and welcomes back a finished one", async () => {
     await h.handle(h.fake.userSendsCommand(ANNA, "start"));
     await h.handle(h.fake.userClicksButton(ANNA, h.fake.lastBotMessage(ANNA)!, "✅ Einverstanden"));

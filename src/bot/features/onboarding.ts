@@ -35,6 +35,8 @@ privateChat.command("start", async (ctx) => {
 
 privateChat.callbackQuery(callbackPatterns.consent, async (ctx) => {
   const accepted = ctx.match[1] === "yes";
+  // An old consent message of someone who has consented and finished onboarding already.
+  if (ctx.user?.onboardedAt) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   if (!accepted) {
     await ignoreNotModified(ctx.editMessageText(ctx.t("onboarding.declined"), { parse_mode: "HTML" }));
