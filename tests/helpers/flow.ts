@@ -57,8 +57,8 @@ export async function createFlowHarness(env: Record<string, string> = {}, option
     ...env,
   });
   const logger = pino({ level: "silent" });
-  const bot = createBot({ config, db, logger });
-  await bot.init();
+  // A fixed identity, as in grammY's testing guide: no getMe round trip before the first update.
+  const bot = createBot({ config, db, logger, botInfo: fake.botInfo });
   const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update), retryDelayMs: 10 });
   return {
     fake,
