@@ -15,7 +15,7 @@ import { createConsentedUser } from "../src/db/repositories/users.js";
 import { UpdatePipeline } from "../src/updates/pipeline.js";
 import { routeUpdate } from "../src/updates/routing.js";
 
-const TOKEN = "123456789:AAbenchmarkTokenNotRealAtAll_xxxxxxx";
+const TOKEN = "123456789:TEST-benchmark-token-not-real-xxxx";
 const logger = pino({ level: "silent" });
 
 function tempDbFile(): string {

@@ -17,17 +17,17 @@ describe("start-up configuration", () => {
   });
 
   it("explains a token that Telegram rejects", async () => {
-    const fake = new FakeTelegram({ token: "111111111:AAtheRealTokenIsDifferent_0123456789" });
+    const fake = new FakeTelegram({ token: "111111111:TEST-the-fakes-token-is-different-01" });
     const server = await startFakeTelegramServer(fake);
     try {
       const bot = startBotProcess({
-        BOT_TOKEN: "222222222:AAthisTokenIsWrongForTheFake_0123456",
+        BOT_TOKEN: "222222222:TEST-this-token-is-wrong-for-the-fake",
         TELEGRAM_API_ROOT: server.url,
         DATABASE_PATH: `${tempDir()}/x.db`,
       });
       expect(await bot.exited).toBe(2);
       expect(bot.lines.join("\n")).toContain("Telegram rejected BOT_TOKEN (401 Unauthorized)");
-      expect(bot.lines.join("\n")).not.toContain("AAthisTokenIsWrongForTheFake");
+      expect(bot.lines.join("\n")).not.toContain("TEST-this-token-is-wrong");
     } finally {
       await server.close();
     }

@@ -7,7 +7,7 @@ import { UpdatePipeline } from "../../src/updates/pipeline.js";
 import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../fake-telegram/index.js";
 import { freshDb } from "./db.js";
 
-export const TEST_TOKEN = "123456789:AAFlowTestTokenNotReal_abcdefghijklmnop";
+export const TEST_TOKEN = "123456789:TEST-flow-test-token-not-real-abcdefg";
 export const STAFF_CHAT_ID = -1001000000001;
 export const STAFF_ADMIN = 500;
 export const STAFF_MEMBER = 501;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, createConfig } from "../../src/config.js";
 
-const TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl";
+const TOKEN = "123456789:TEST-fake-token-for-tests-only-abcde";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
