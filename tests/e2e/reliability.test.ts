@@ -1,6 +1,5 @@
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createE2eWorld, freePort, type E2eWorld } from "../helpers/e2e.js";
+import { consentUpToPicker, createE2eWorld, freePort, queryDb, type E2eWorld } from "../helpers/e2e.js";
 import { failedCalls } from "../helpers/flow.js";
 
 const VOLUNTEERS = [8001, 8002, 8003, 8004, 8005, 8006];
@@ -43,19 +42,17 @@ describe("reliability of the real process", () => {
     }
     // Telegram was never asked for the batch again, and the journal has nothing left over.
     expect(fake.callsTo("getUpdates").filter((c) => c.params.offset !== undefined && Number(c.params.offset) <= lastId)).toEqual([]);
-    const db = new Database(world.databasePath, { readonly: true });
-    expect(db.prepare("select status, count(*) n from update_journal group by status").all()).toEqual([{ status: "done", n: VOLUNTEERS.length }]);
-    expect(db.prepare("select count(*) n from update_effects").get()).toEqual({ n: 0 });
-    db.close();
+    queryDb(world.databasePath, (db) => {
+      expect(db.prepare("select status, count(*) n from update_journal group by status").all()).toEqual([{ status: "done", n: VOLUNTEERS.length }]);
+      expect(db.prepare("select count(*) n from update_effects").get()).toEqual({ n: 0 });
+    });
   });
 
   it("replays a button tap killed after its database write without undoing or losing anything", async () => {
     const { fake } = world;
     const anna = VOLUNTEERS[0]!;
     const first = await world.startBot();
-    fake.userSendsCommand(anna, "start");
-    fake.userClicksButton(anna, await fake.waitForBotMessage(anna, (m) => m.text?.includes(CONSENT_PROMPT) ?? false), "✅ Einverstanden");
-    const picker = await fake.waitForBotMessage(anna, (m) => m.text?.startsWith("In welcher Gemeinde") ?? false);
+    const picker = await consentUpToPicker(fake, anna);
 
     // Killed after the choice is stored, while the keyboard update is on its way.
     fake.hang("editMessageReplyMarkup");
@@ -79,19 +76,17 @@ describe("reliability of the real process", () => {
 
     expect(fake.message(anna, picker.message_id)?.text).toBe("Ihre Gemeinden: Altusried");
     expect(fake.botMessages(anna).filter((m) => m.text?.startsWith("Alles bereit"))).toHaveLength(1);
-    const db = new Database(world.databasePath, { readonly: true });
-    expect(db.prepare("select m.name from user_municipalities u join municipalities m on m.id = u.municipality_id").all()).toEqual([{ name: "Altusried" }]);
-    expect(db.prepare("select onboarded_at is not null as done from users").get()).toEqual({ done: 1 });
-    db.close();
+    queryDb(world.databasePath, (db) => {
+      expect(db.prepare("select m.name from user_municipalities u join municipalities m on m.id = u.municipality_id").all()).toEqual([{ name: "Altusried" }]);
+      expect(db.prepare("select onboarded_at is not null as done from users").get()).toEqual({ done: 1 });
+    });
   });
 
   it("continues an onboarding after a restart between two steps", async () => {
     const { fake } = world;
     const anna = VOLUNTEERS[0]!;
     const first = await world.startBot();
-    fake.userSendsCommand(anna, "start");
-    fake.userClicksButton(anna, await fake.waitForBotMessage(anna, (m) => m.text?.includes(CONSENT_PROMPT) ?? false), "✅ Einverstanden");
-    const picker = await fake.waitForBotMessage(anna, (m) => m.text?.startsWith("In welcher Gemeinde") ?? false);
+    const picker = await consentUpToPicker(fake, anna);
     expect(await first.kill("SIGTERM")).toBe(0);
     expect(first.lines.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
 

@@ -1,6 +1,5 @@
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createE2eWorld, jsonLines, type E2eWorld } from "../helpers/e2e.js";
+import { consentUpToPicker, createE2eWorld, jsonLines, queryDb, type E2eWorld } from "../helpers/e2e.js";
 import { failedCalls, TEST_TOKEN } from "../helpers/flow.js";
 
 const ANNA = 7001;
@@ -17,11 +16,11 @@ describe("the real process against the fake Bot API", () => {
 
   it("starts on an empty database: migrations, command menus, polling", async () => {
     const bot = await world.startBot();
-    const db = new Database(world.databasePath, { readonly: true });
-    const tables = db.prepare("select name from sqlite_master where type = 'table'").all().map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(expect.arrayContaining(["users", "municipalities", "helper_circles", "update_journal", "sessions", "__drizzle_migrations"]));
-    expect(db.prepare("select count(*) n from municipalities").get()).toEqual({ n: 28 });
-    db.close();
+    queryDb(world.databasePath, (db) => {
+      const tables = db.prepare("select name from sqlite_master where type = 'table'").all().map((r) => (r as { name: string }).name);
+      expect(tables).toEqual(expect.arrayContaining(["users", "municipalities", "helper_circles", "update_journal", "sessions", "__drizzle_migrations"]));
+      expect(db.prepare("select count(*) n from municipalities").get()).toEqual({ n: 28 });
+    });
     await world.fake.waitForCall((c) => c.method === "setMyCommands" && (c.params.scope as { type: string }).type === "chat");
     expect(world.fake.commands({ type: "all_private_chats" }, "en").length).toBe(9);
     expect(world.fake.callsTo("deleteWebhook")).toHaveLength(1);
@@ -34,10 +33,7 @@ describe("the real process against the fake Bot API", () => {
     const bot = await world.startBot();
     const { fake } = world;
 
-    fake.userSendsCommand(ANNA, "start");
-    const consent = await fake.waitForBotMessage(ANNA, (m) => m.text?.includes("Sind Sie damit einverstanden?") ?? false);
-    fake.userClicksButton(ANNA, consent, "✅ Einverstanden");
-    const picker = await fake.waitForBotMessage(ANNA, (m) => m.text?.startsWith("In welcher Gemeinde") ?? false);
+    const picker = await consentUpToPicker(fake, ANNA);
     fake.userClicksButton(ANNA, picker, "Betzigau");
     await fake.waitForBotMessage(ANNA, (m) => m.message_id === picker.message_id && JSON.stringify(m.reply_markup).includes("✅ Betzigau"));
     fake.userClicksButton(ANNA, picker, "✅ Fertig");
@@ -65,28 +61,21 @@ describe("the real process against the fake Bot API", () => {
     await fake.waitForBotMessage(ANNA, (m) => m.text?.startsWith("Ihre Daten sind gelöscht") ?? false);
 
     await bot.kill("SIGTERM");
-    const db = new Database(world.databasePath, { readonly: true });
-    expect(db.prepare("select id, locale, notify_trainings from users").all()).toEqual([{ id: JOHN, locale: "en", notify_trainings: 1 }]);
-    expect(db.prepare("select count(*) n from update_journal where status = 'pending'").get()).toEqual({ n: 0 });
-    expect(db.prepare("select count(*) n from update_journal where payload is not null").get()).toEqual({ n: 0 });
-    db.close();
+    queryDb(world.databasePath, (db) => {
+      expect(db.prepare("select id, locale, notify_trainings from users").all()).toEqual([{ id: JOHN, locale: "en", notify_trainings: 1 }]);
+      expect(db.prepare("select count(*) n from update_journal where status = 'pending'").get()).toEqual({ n: 0 });
+      expect(db.prepare("select count(*) n from update_journal where payload is not null").get()).toEqual({ n: 0 });
+    });
     expect(failedCalls(fake)).toEqual([]);
   });
 
   it("marks a volunteer who blocks the bot as blocked, and active again on unblock", async () => {
     const bot = await world.startBot();
     const { fake } = world;
-    fake.userSendsCommand(ANNA, "start");
-    fake.userClicksButton(ANNA, await fake.waitForBotMessage(ANNA, (m) => m.text?.includes("einverstanden?") ?? false), "✅ Einverstanden");
-    await fake.waitForBotMessage(ANNA, (m) => m.text?.startsWith("In welcher Gemeinde") ?? false);
+    await consentUpToPicker(fake, ANNA);
     fake.userBlocksBot(ANNA);
     await bot.waitForLine(/private chat membership changed/);
-    const status = () => {
-      const db = new Database(world.databasePath, { readonly: true });
-      const row = db.prepare("select status from users where id = ?").get(ANNA);
-      db.close();
-      return row;
-    };
+    const status = () => queryDb(world.databasePath, (db) => db.prepare("select status from users where id = ?").get(ANNA));
     expect(status()).toEqual({ status: "blocked" });
     fake.userUnblocksBot(ANNA);
     await bot.waitForLine(/"blocked":false/);

@@ -1,4 +1,6 @@
 import net from "node:net";
+import Database from "better-sqlite3";
+import type { Message } from "grammy/types";
 import path from "node:path";
 import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../fake-telegram/index.js";
 import { startBotProcess, type BotProcess } from "./bot-process.js";
@@ -66,4 +68,22 @@ export function jsonLines(lines: string[]): Array<Record<string, unknown>> {
       return [];
     }
   });
+}
+
+/** A German speaker's /start and consent, up to the municipality picker, through the real bot. */
+export async function consentUpToPicker(fake: FakeTelegram, userId: number): Promise<Message> {
+  fake.userSendsCommand(userId, "start");
+  const consent = await fake.waitForBotMessage(userId, (m) => m.text?.includes("Sind Sie damit einverstanden?") ?? false);
+  fake.userClicksButton(userId, consent, "✅ Einverstanden");
+  return fake.waitForBotMessage(userId, (m) => m.text?.startsWith("In welcher Gemeinde") ?? false);
+}
+
+/** Runs a query against the bot's database file, read-only, while or after the bot runs. */
+export function queryDb<T>(databasePath: string, query: (db: Database.Database) => T): T {
+  const db = new Database(databasePath, { readonly: true });
+  try {
+    return query(db);
+  } finally {
+    db.close();
+  }
 }
