@@ -7,11 +7,11 @@ import type { UserFromGetMe } from "grammy/types";
 import nodeFetch from "node-fetch";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
-import { sqliteKeyValueStore } from "../db/repositories/sessions.js";
 import { StaffDirectory } from "../domain/staff.js";
 import type { Logger } from "../logger.js";
 import { createEffectsFetch } from "../updates/effects-fetch.js";
 import type { BotContext } from "./context.js";
+import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
 import { consentGate } from "./features/consent-gate.js";
@@ -34,7 +34,7 @@ export interface BotDeps {
   clock?: () => Date;
   /** Fixed bot identity (tests); otherwise `bot.init()` asks Telegram. */
   botInfo?: UserFromGetMe;
-  /** The HTTP client grammY uses; tests pass one that talks to the in-process fake Telegram. */
+  /** The HTTP client under the effects journal (default node-fetch); the benchmark passes a stub. */
   fetch?: NonNullable<ApiClientOptions["fetch"]>;
 }
 
@@ -93,7 +93,7 @@ export function createBot(deps: BotDeps): LotsenBot {
   root.use(attachContext({ config, services, logger, i18n }));
   root.use(chatMembership);
   // Conversation state lives in SQLite, so multi-step flows survive a restart.
-  root.use(conversations<BotContext, BotContext>({ storage: { type: "key", adapter: sqliteKeyValueStore(db, "conversation") } }));
+  root.use(conversations<BotContext, BotContext>({ storage: conversationStorage(db) }));
   root.use(createStaffFeature(config.staffChatId));
   root.use(otherGroups);
   root.use(onboarding);

@@ -1,8 +1,9 @@
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
-import { listMunicipalities, municipalityNames } from "../db/repositories/municipalities.js";
+import { findMunicipality, listMunicipalities, municipalityNames } from "../db/repositories/municipalities.js";
 import { countPendingUpdates } from "../db/repositories/update-journal.js";
 import {
+  countUsers,
   createConsentedUser,
   findUser,
   setUserStatus,
@@ -11,10 +12,9 @@ import {
   userMunicipalityIds,
   type UserChanges,
 } from "../db/repositories/users.js";
-import { users } from "../db/schema/index.js";
 import { collectPersonalData, deleteAllPersonalData } from "../domain/privacy.js";
 import type { StaffDirectory } from "../domain/staff.js";
-import { sql } from "drizzle-orm";
+import type { UserStatus } from "../db/schema/index.js";
 
 /**
  * The capabilities handlers may use. Handlers never see the database itself; everything goes
@@ -31,15 +31,16 @@ export function createServices(deps: { db: Db; config: Config; clock: () => Date
         createConsentedUser(db, { id, firstName, username: username ?? null, consentedAt: clock() }),
       update: (id: number, changes: UserChanges) => updateUser(db, id, changes),
       completeOnboarding: (id: number) => updateUser(db, id, { onboardedAt: clock() }),
-      setStatus: setUserStatus.bind(null, db),
+      setStatus: (id: number, status: UserStatus) => setUserStatus(db, id, status),
       municipalityIds: (id: number) => userMunicipalityIds(db, id),
       setMunicipality: (id: number, municipalityId: number, chosen: boolean) => setUserMunicipality(db, id, municipalityId, chosen),
       exportData: (id: number) => collectPersonalData(db, id, clock()),
       deleteData: (id: number) => deleteAllPersonalData(db, id),
-      count: () => db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0,
+      count: () => countUsers(db),
     },
     municipalities: {
       list: () => listMunicipalities(db),
+      exists: (id: number) => findMunicipality(db, id) !== undefined,
       names: (ids: number[]) => municipalityNames(db, ids),
     },
     updates: {

@@ -27,8 +27,6 @@ export function collectPersonalData(db: Db, userId: number, now: Date) {
   };
 }
 
-export type PersonalData = NonNullable<ReturnType<typeof collectPersonalData>>;
-
 /** Right to erasure (GDPR art. 17): the row and everything hanging on it goes. */
 export function deleteAllPersonalData(db: Db, userId: number): boolean {
   return db.transaction(() => {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { discardEffectsFrom, findEffect, saveEffect } from "../db/repositories/update-journal.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// grammY's fetch type is node-fetch's; this wrapper only passes its arguments through.
 type Fetch = (url: any, init?: any) => Promise<any>;
 
 interface EffectScope {

@@ -58,7 +58,7 @@ export class UpdatePipeline {
   /** After a start or crash: processes what was journaled but not finished. */
   resumePending(): number {
     const pending = pendingUpdates(this.options.db);
-    for (const { update } of pending) this.processor.enqueue(update);
+    for (const update of pending) this.processor.enqueue(update);
     if (pending.length > 0) this.options.logger.info({ count: pending.length }, "resuming unfinished updates");
     return pending.length;
   }

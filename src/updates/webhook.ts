@@ -37,8 +37,8 @@ export function startWebhookServer(options: WebhookServerOptions): Promise<http.
     }
     readBody(req)
       .then((body) => {
-        const update = JSON.parse(body) as Update;
-        if (typeof update?.update_id !== "number") return send(res, 400, { ok: false });
+        const update = parseUpdate(body);
+        if (!update) return send(res, 400, { ok: false });
         pipeline.accept([update]);
         send(res, 200, { ok: true });
       })
@@ -74,4 +74,13 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+function parseUpdate(body: string): Update | undefined {
+  try {
+    const update = JSON.parse(body) as Update | null;
+    return typeof update?.update_id === "number" ? update : undefined;
+  } catch {
+    return undefined;
+  }
 }

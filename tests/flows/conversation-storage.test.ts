@@ -3,18 +3,18 @@ import { conversations, createConversation, type Conversation, type Conversation
 import { Bot, type Context } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeDb, openDb } from "../../src/db/client.js";
-import { sqliteKeyValueStore } from "../../src/db/repositories/sessions.js";
+import { conversationStorage } from "../../src/bot/conversation-storage.js";
 import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../fake-telegram/index.js";
 import { TEST_TOKEN } from "../helpers/flow.js";
 import { tempDir } from "../helpers/db.js";
 
 type Ctx = ConversationFlavor<Context>;
 
-/** A bot wired like createBot's conversations: state in the SQLite `sessions` table. */
+/** A bot with createBot's conversation storage (the SQLite `sessions` table). */
 function conversationBot(file: string, apiRoot: string) {
   const db = openDb(file);
   const bot = new Bot<Ctx>(TEST_TOKEN, { client: { apiRoot } });
-  bot.use(conversations({ storage: { type: "key", adapter: sqliteKeyValueStore(db, "conversation") } }));
+  bot.use(conversations({ storage: conversationStorage(db) }));
   async function ask(conversation: Conversation<Ctx, Context>, ctx: Context) {
     await ctx.reply("Wie heißen Sie?");
     const answer = await conversation.waitFor("message:text");

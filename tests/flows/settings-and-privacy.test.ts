@@ -36,6 +36,11 @@ describe("settings", () => {
   it("switches the language, including the menu keyboard", async () => {
     const [settings] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "einstellungen")));
     await h.handle(h.fake.userClicksButton(ANNA, settings!, "🌐 Sprache"));
+    expect(buttonTexts(h.fake.message(ANNA, settings!.message_id))).toEqual(["Deutsch", "English", "◀️ Zurück"]);
+    // Back without a change, then in again.
+    await h.handle(h.fake.userClicksButton(ANNA, settings!, "◀️ Zurück"));
+    expect(h.fake.message(ANNA, settings!.message_id)?.text).toContain("Sprache: Deutsch");
+    await h.handle(h.fake.userClicksButton(ANNA, settings!, "🌐 Sprache"));
     const sent = await h.sentDuring(ANNA, () => h.handle(h.fake.userClicksButton(ANNA, settings!, "English")));
     expect(h.fake.message(ANNA, settings!.message_id)?.text).toContain("Language: English");
     expect(sent.map((m) => m.text)).toEqual(["The language is now English."]);

@@ -1,3 +1,5 @@
+import { registerCommands } from "../../src/bot/commands.js";
+import { createConfig } from "../../src/config.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, createFlowHarness, failedCalls, type FlowHarness } from "../helpers/flow.js";
 
@@ -67,8 +69,7 @@ describe("staff", () => {
   });
 
   it("registers command menus for private chats and the staff group in both languages", async () => {
-    const { registerCommands } = await import("../../src/bot/commands.js");
-    await registerCommands(h.bot.api, { ...(await import("../../src/config.js")).createConfig({ BOT_TOKEN: h.bot.token, STAFF_CHAT_ID: String(STAFF_CHAT_ID) }) }, h.bot.i18n);
+    await registerCommands(h.bot.api, createConfig({ BOT_TOKEN: h.bot.token, STAFF_CHAT_ID: String(STAFF_CHAT_ID) }), h.bot.i18n);
     const privateScope = { type: "all_private_chats" };
     expect(h.fake.commands(privateScope, "de").map((c) => c.command)).toEqual([
       "start", "frage", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen",

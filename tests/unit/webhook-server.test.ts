@@ -45,9 +45,11 @@ describe("webhook server", () => {
   });
 
   it("refuses callers without the secret token and bad bodies", async () => {
-    const { db, post } = await start();
+    const { db, url, post } = await start();
     expect((await post(update(2), "wrong-secret-token-xx")).status).toBe(401);
     expect((await post({ hello: "world" })).status).toBe(400);
+    const notJson = await fetch(`${url}/telegram`, { method: "POST", headers: { "x-telegram-bot-api-secret-token": SECRET }, body: "{not json" });
+    expect(notJson.status).toBe(400);
     expect(db.$client.prepare("select count(*) n from update_journal").get()).toEqual({ n: 0 });
   });
 

@@ -16,7 +16,7 @@ privateChat.callbackQuery(callbackPatterns.municipalityChoice, async (ctx) => {
   if (!ctx.user) return staleButton(ctx);
   const [, origin, page, id, chosen] = ctx.match;
   const municipalityId = Number(id);
-  if (!ctx.services.municipalities.list().some((m) => m.id === municipalityId)) return staleButton(ctx);
+  if (!ctx.services.municipalities.exists(municipalityId)) return staleButton(ctx);
   ctx.services.users.setMunicipality(ctx.user.id, municipalityId, chosen === "1");
   await ctx.answerCallbackQuery();
   await ignoreNotModified(ctx.editMessageReplyMarkup({ reply_markup: pickerKeyboard(ctx, origin as PickerOrigin, Number(page)) }));

@@ -3,12 +3,6 @@ import type { Update } from "grammy/types";
 import type { Db } from "../client.js";
 import { updateEffects, updateJournal } from "../schema/index.js";
 
-export interface JournaledUpdate {
-  update: Update;
-  orderKey: string;
-  attempts: number;
-}
-
 export interface UpdateRouting {
   orderKey: string;
   userId: number | undefined;
@@ -45,14 +39,15 @@ export function journalUpdates(
   });
 }
 
-export function pendingUpdates(db: Db): JournaledUpdate[] {
+/** Journaled but unfinished updates, oldest first. */
+export function pendingUpdates(db: Db): Update[] {
   return db
-    .select({ payload: updateJournal.payload, orderKey: updateJournal.orderKey, attempts: updateJournal.attempts })
+    .select({ payload: updateJournal.payload })
     .from(updateJournal)
     .where(eq(updateJournal.status, "pending"))
     .orderBy(asc(updateJournal.updateId))
     .all()
-    .map((row) => ({ update: row.payload as Update, orderKey: row.orderKey, attempts: row.attempts }));
+    .map((row) => row.payload as Update);
 }
 
 export function countPendingUpdates(db: Db): number {

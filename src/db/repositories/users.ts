@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { userMunicipalities, users, type NewUser, type User, type UserStatus } from "../schema/index.js";
 
@@ -23,7 +23,11 @@ export function updateUser(db: Db, id: number, changes: UserChanges): User | und
 }
 
 export function setUserStatus(db: Db, id: number, status: UserStatus): void {
-  db.update(users).set({ status }).where(and(eq(users.id, id))).run();
+  db.update(users).set({ status }).where(eq(users.id, id)).run();
+}
+
+export function countUsers(db: Db): number {
+  return db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0;
 }
 
 export function deleteUser(db: Db, id: number): void {
