@@ -1,4 +1,4 @@
-import type { ConversationFlavor } from "@grammyjs/conversations";
+import type { Conversation, ConversationFlavor } from "@grammyjs/conversations";
 import type { Context } from "grammy";
 import type { Config, Locale } from "../config.js";
 import type { User } from "../db/schema/index.js";
@@ -23,3 +23,11 @@ export interface AppFlavor {
 }
 
 export type BotContext = ConversationFlavor<Context & AppFlavor>;
+
+/**
+ * The context inside a conversation: a fresh object per replayed update, set up by the same
+ * `attachContext` (installed as a conversation plugin), so `t`, `services` and `staffRole` work.
+ * Database calls inside a conversation still go through `conversation.external(...)`.
+ */
+export type ConversationContext = Context & AppFlavor;
+export type BotConversation = Conversation<BotContext, ConversationContext>;

@@ -10,7 +10,7 @@ import type { Db } from "../db/client.js";
 import { StaffDirectory } from "../domain/staff.js";
 import type { Logger } from "../logger.js";
 import { createEffectsFetch } from "../updates/effects-fetch.js";
-import type { BotContext } from "./context.js";
+import type { BotContext, ConversationContext } from "./context.js";
 import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
@@ -75,9 +75,10 @@ export function createBot(deps: BotDeps): LotsenBot {
       fetch: createEffectsFetch(db, deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>)),
     },
   });
-  // The throttler sits closest to the network, so retries are throttled too.
-  bot.api.config.use(throttleSending(apiThrottler(THROTTLE)));
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 }));
+  // The throttler sits closest to the network, so retries are throttled too. One throttler for
+  // the bot and its conversations (which build their own Api objects), so limits are shared.
+  const sending = [throttleSending(apiThrottler(THROTTLE)), autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 })];
+  for (const transformer of sending) bot.api.config.use(transformer);
 
   const staff = new StaffDirectory({
     staffChatId: config.staffChatId,
@@ -90,10 +91,22 @@ export function createBot(deps: BotDeps): LotsenBot {
   const services = createServices({ db, config, clock, staff });
 
   const root = bot.errorBoundary(createErrorHandler(logger));
-  root.use(attachContext({ config, services, logger, i18n }));
+  const context = attachContext({ config, services, logger, i18n });
+  root.use(context);
   root.use(chatMembership);
   // Conversation state lives in SQLite, so multi-step flows survive a restart.
-  root.use(conversations<BotContext, BotContext>({ storage: conversationStorage(db) }));
+  root.use(
+    conversations<BotContext, ConversationContext>({
+      storage: conversationStorage(db),
+      plugins: [
+        async (ctx, next) => {
+          for (const transformer of sending) ctx.api.config.use(transformer);
+          await next();
+        },
+        context,
+      ],
+    }),
+  );
   root.use(createStaffFeature(config.staffChatId));
   root.use(otherGroups);
   root.use(onboarding);

@@ -1,7 +1,7 @@
 import type { MiddlewareFn } from "grammy";
 import type { Config } from "../../config.js";
 import type { Logger } from "../../logger.js";
-import type { BotContext } from "../context.js";
+import type { ConversationContext } from "../context.js";
 import { resolveLocale, type I18n } from "../i18n.js";
 import type { Services } from "../services.js";
 
@@ -9,7 +9,7 @@ import type { Services } from "../services.js";
  * Puts the dependencies on the context and loads who is writing: their stored profile (only
  * exists after consent), their language and a translator fixed to it.
  */
-export function attachContext(deps: { config: Config; services: Services; logger: Logger; i18n: I18n }): MiddlewareFn<BotContext> {
+export function attachContext(deps: { config: Config; services: Services; logger: Logger; i18n: I18n }): MiddlewareFn<ConversationContext> {
   return async (ctx, next) => {
     const { config, services } = deps;
     ctx.config = config;
