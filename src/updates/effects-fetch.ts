@@ -1,23 +1,26 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { discardEffectsFrom, findEffect, saveEffect } from "../db/repositories/update-journal.js";
+import { findNextEffect, nextEffectSeq, saveEffect } from "../db/repositories/update-journal.js";
 
 // grammY's fetch type is node-fetch's; this wrapper only passes its arguments through.
 type Fetch = (url: any, init?: any) => Promise<any>;
 
 interface EffectScope {
   updateId: number;
-  seq: number;
-  /** Set once this run asked for something the recorded run did not: from then on all is live. */
-  diverged: boolean;
+  /** Recorded effects before this position have been matched (or skipped) by this run. */
+  cursor: number;
+  /** End of the record left by earlier runs (read lazily); only that part is matched. */
+  recordedEnd: number | undefined;
+  /** Where the next live call is recorded. */
+  nextSeq: number;
 }
 
 const scope = new AsyncLocalStorage<EffectScope>();
 
 /** Runs `fn` (the handling of one journaled update) so that its Bot API calls are recorded. */
 export function runInEffectScope<T>(updateId: number, fn: () => Promise<T>): Promise<T> {
-  return scope.run({ updateId, seq: 0, diverged: false }, fn);
+  return scope.run({ updateId, cursor: 0, recordedEnd: undefined, nextSeq: 0 }, fn);
 }
 
 /** Reading methods have no effect worth de-duplicating. */
@@ -27,10 +30,13 @@ function hasEffect(method: string): boolean {
 
 /**
  * Wraps grammY's `fetch` so that, while an update is handled, every successful Bot API call with
- * an effect (send, edit, answer, ...) is stored with its position in the handler's sequence of
- * calls. When the same update is handled again after a crash, those calls are not sent to
- * Telegram a second time; their stored response is returned. This sits below grammY's API
- * transformers (auto-retry, throttler, conversations' replay log), so it sees only real calls.
+ * an effect (send, edit, answer, ...) is stored in order with a fingerprint of its request. When
+ * the same update is handled again after a crash, a request that was already made is not sent to
+ * Telegram a second time: the next recorded call with the same fingerprint (in order) answers it.
+ * A replay may skip calls (work the first run finished and wrote down, such as a relayed
+ * question) without losing the match for the calls after them; a request never made before runs
+ * live. This sits below grammY's API transformers (auto-retry, throttler, conversations' replay
+ * log), so it sees only real calls.
  */
 export function createEffectsFetch<F extends Fetch>(db: Db, inner: F): F {
   const wrapped = async (url: string, init?: Record<string, unknown>) => {
@@ -40,21 +46,20 @@ export function createEffectsFetch<F extends Fetch>(db: Db, inner: F): F {
     // Positions count successful calls only: a call that failed (e.g. 429 before a retry)
     // changed nothing at Telegram and takes no place in the sequence.
     const fingerprint = fingerprintOf(method, init?.body);
-    if (!current.diverged) {
-      const recorded = findEffect(db, current.updateId, current.seq);
-      if (recorded && recorded.fingerprint === fingerprint) {
-        current.seq++;
-        return jsonResponse(recorded.response);
-      }
-      if (recorded) {
-        current.diverged = true;
-        discardEffectsFrom(db, current.updateId, current.seq);
-      }
+    if (current.recordedEnd === undefined) {
+      current.recordedEnd = nextEffectSeq(db, current.updateId);
+      current.nextSeq = current.recordedEnd;
     }
+    const recorded = findNextEffect(db, current.updateId, current.cursor, current.recordedEnd, fingerprint);
+    if (recorded) {
+      current.cursor = recorded.seq + 1;
+      return jsonResponse(recorded.response);
+    }
+    const seq = current.nextSeq++;
     const response = await inner(url, init);
     if (response.status !== 200) return response;
     const body = await response.text();
-    saveEffect(db, current.updateId, current.seq++, fingerprint, body);
+    saveEffect(db, current.updateId, seq, fingerprint, body);
     return jsonResponse(body);
   };
   return wrapped as unknown as F;

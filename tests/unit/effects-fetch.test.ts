@@ -77,7 +77,7 @@ describe("effects fetch", () => {
 });
 
 describe("effects fetch on a replay that takes another path", () => {
-  it("runs the call live when the request differs, and forgets the rest of the old record", async () => {
+  it("runs a request never made before live, and still replays the recorded ones after it", async () => {
     const db = freshDb();
     journalUpdates(db, [{ update_id: 9 }], routeUpdate, new Date());
     const inner = countingFetch();
@@ -91,9 +91,28 @@ describe("effects fetch on a replay that takes another path", () => {
     });
     await runInEffectScope(9, async () => {
       expect((await json(await send("a"))).result?.message_id).toBe(1); // same request: from the record
-      expect((await json(await send("x"))).result?.message_id).toBe(4); // different: live
-      expect((await json(await send("c"))).result?.message_id).toBe(5); // after a divergence: live
+      expect((await json(await send("x"))).result?.message_id).toBe(4); // never made: live
+      expect((await json(await send("c"))).result?.message_id).toBe(3); // made before: from the record
+      expect((await json(await send("c"))).result?.message_id).toBe(5); // a second "c" was never made: live
     });
     expect(inner.calls).toHaveLength(5);
+  });
+
+  it("lets a replay skip work the first run finished (and wrote down) without repeating what follows", async () => {
+    const db = freshDb();
+    journalUpdates(db, [{ update_id: 10 }], routeUpdate, new Date());
+    const inner = countingFetch();
+    const fetch = createEffectsFetch(db, inner.fetch);
+    const send = (text: string) => fetch(`${ROOT}/sendMessage`, { body: JSON.stringify({ chat_id: 1, text }) });
+
+    await runInEffectScope(10, async () => {
+      await send("relay to staff");
+      await send("confirmation");
+    });
+    // The replay finds the relay done in the database and goes straight to the confirmation.
+    await runInEffectScope(10, async () => {
+      expect((await json(await send("confirmation"))).result?.message_id).toBe(2);
+    });
+    expect(inner.calls).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, max, sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
 import type { Db } from "../client.js";
 import { updateEffects, updateJournal } from "../schema/index.js";
@@ -103,19 +103,40 @@ export function forgetUpdatesOfUser(db: Db, userId: number): void {
     .run();
 }
 
-export function findEffect(db: Db, updateId: number, seq: number): { fingerprint: string; response: string } | undefined {
+/** The first recorded effect in [fromSeq, toSeq) with this request fingerprint. */
+export function findNextEffect(
+  db: Db,
+  updateId: number,
+  fromSeq: number,
+  toSeq: number,
+  fingerprint: string,
+): { seq: number; response: string } | undefined {
   return db
-    .select({ fingerprint: updateEffects.fingerprint, response: updateEffects.response })
+    .select({ seq: updateEffects.seq, response: updateEffects.response })
     .from(updateEffects)
-    .where(and(eq(updateEffects.updateId, updateId), eq(updateEffects.seq, seq)))
+    .where(
+      and(
+        eq(updateEffects.updateId, updateId),
+        gte(updateEffects.seq, fromSeq),
+        lt(updateEffects.seq, toSeq),
+        eq(updateEffects.fingerprint, fingerprint),
+      ),
+    )
+    .orderBy(updateEffects.seq)
+    .limit(1)
     .get();
+}
+
+/** The position after the last recorded effect of an update. */
+export function nextEffectSeq(db: Db, updateId: number): number {
+  const row = db
+    .select({ last: max(updateEffects.seq) })
+    .from(updateEffects)
+    .where(eq(updateEffects.updateId, updateId))
+    .get();
+  return (row?.last ?? -1) + 1;
 }
 
 export function saveEffect(db: Db, updateId: number, seq: number, fingerprint: string, response: string): void {
   db.insert(updateEffects).values({ updateId, seq, fingerprint, response }).onConflictDoNothing().run();
-}
-
-/** A replay took another path from position `seq` on: what was recorded from there is void. */
-export function discardEffectsFrom(db: Db, updateId: number, seq: number): void {
-  db.delete(updateEffects).where(and(eq(updateEffects.updateId, updateId), gte(updateEffects.seq, seq))).run();
 }
