@@ -60,6 +60,13 @@ const baseSchema = z.object({
   STAFF_CACHE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(300)),
   OPERATOR_NAME: z.preprocess(emptyToUndefined, z.string().max(100).default("Landratsamt Oberallgäu")),
   STAFF_TITLE: z.preprocess(emptyToUndefined, z.string().max(100).default("Integrationslotsin")),
+  ANSWER_SIGNATURE: z.preprocess(emptyToUndefined, z.string().max(100).default("Ihre Integrationslotsin")),
+  MAX_OPEN_QUESTIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(5)),
+  QUESTION_COOLDOWN_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(60)),
+  FOLLOWUPS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(10)),
+  REMINDER_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(48)),
+  RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(180)),
+  DELIVERY_RETRY_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
 });
 
 const pollingSchema = baseSchema.extend({
@@ -111,6 +118,19 @@ interface CommonConfig {
   /** Names the operator may change; they are interpolated into texts, not kept in locales. */
   operatorName: string;
   staffTitle: string;
+  questions: {
+    /** Added under every answer a volunteer receives; undefined when set to "none". */
+    signature: string | undefined;
+    maxOpen: number;
+    cooldownSeconds: number;
+    followUpsPerMinute: number;
+    /** Working hours (Mon–Fri) a question may wait for an answer before staff are reminded. */
+    reminderHours: number;
+    /** Days after closing when a ticket's message contents are deleted. */
+    retentionDays: number;
+    /** How often undelivered questions and answers are tried again. */
+    retrySeconds: number;
+  };
 }
 
 export type Config =
@@ -151,6 +171,15 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
     staffCacheSeconds: e.STAFF_CACHE_SECONDS,
     operatorName: e.OPERATOR_NAME,
     staffTitle: e.STAFF_TITLE,
+    questions: {
+      signature: e.ANSWER_SIGNATURE.trim().toLowerCase() === "none" ? undefined : e.ANSWER_SIGNATURE.trim(),
+      maxOpen: e.MAX_OPEN_QUESTIONS,
+      cooldownSeconds: e.QUESTION_COOLDOWN_SECONDS,
+      followUpsPerMinute: e.FOLLOWUPS_PER_MINUTE,
+      reminderHours: e.REMINDER_HOURS,
+      retentionDays: e.RETENTION_DAYS,
+      retrySeconds: e.DELIVERY_RETRY_SECONDS,
+    },
   };
   if (e.BOT_MODE === "webhook") {
     return {

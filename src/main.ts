@@ -3,6 +3,7 @@ import dotenv from "dotenv";
 import { GrammyError } from "grammy";
 import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/index.js";
+import { startQuestionJobs } from "./bot/questions/jobs.js";
 import { ConfigError, createConfig } from "./config.js";
 import { closeDb, openDb } from "./db/client.js";
 import { createLogger } from "./logger.js";
@@ -49,6 +50,13 @@ async function main(): Promise<void> {
 
   const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update) });
   pipeline.resumePending();
+  const questionJobs = startQuestionJobs({
+    relay: bot.relay,
+    services: bot.services,
+    config,
+    logger,
+    intervals: { retryMs: config.questions.retrySeconds * 1000 },
+  });
   const pruneTimer = setInterval(() => pipeline.pruneFinished(), PRUNE_EVERY_MS);
   pipeline.pruneFinished();
 
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     stopPolling.abort();
     server?.close();
     clearInterval(pruneTimer);
+    questionJobs.stop();
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     await Promise.race([Promise.allSettled([pipeline.drain(), polling]), grace]);
     closeDb(db);

@@ -3,17 +3,17 @@ import type { BotCommand } from "grammy/types";
 import { SUPPORTED_LOCALES, type Config } from "../config.js";
 import type { I18n, Translate } from "./i18n.js";
 
-const PRIVATE_COMMANDS = ["start", "frage", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen"];
+const PRIVATE_COMMANDS = ["start", "frage", "meinefragen", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen"];
 
 function privateCommands(t: Translate): BotCommand[] {
   return PRIVATE_COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));
 }
 
 function staffCommands(t: Translate): BotCommand[] {
-  return [
-    { command: "status", description: t("commands.status") },
-    { command: "hilfe", description: t("commands.staffHelp") },
-  ];
+  return ["offen", "ticket", "schliessen", "abwesend", "anwesend", "status", "hilfe"].map((command) => ({
+    command,
+    description: t(command === "hilfe" ? "commands.staffHelp" : `commands.${command}`),
+  }));
 }
 
 /** The command menus Telegram shows: per language, for private chats and for the staff group. */

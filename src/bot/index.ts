@@ -25,7 +25,11 @@ import { createStaffFeature } from "./features/staff.js";
 import { unhandled } from "./features/unhandled.js";
 import { createI18n, type I18n } from "./i18n.js";
 import { attachContext } from "./middlewares/attach-context.js";
-import { createServices } from "./services.js";
+import { createFollowUpFeature, createQuestionsFeature } from "./features/questions.js";
+import { createTicketStaffFeature } from "./features/ticket-staff.js";
+import { menuLabelMatcher } from "./keyboards/main-menu.js";
+import { TicketRelay } from "./questions/relay.js";
+import { createServices, type Services } from "./services.js";
 
 export interface BotDeps {
   config: Config;
@@ -61,7 +65,7 @@ function throttleSending(throttler: Transformer): Transformer {
       : prev(method, payload, signal);
 }
 
-export type LotsenBot = Bot<BotContext> & { i18n: I18n };
+export type LotsenBot = Bot<BotContext> & { i18n: I18n; relay: TicketRelay; services: Services };
 
 /** Builds the bot with all features in their order. Nothing here reads the environment. */
 export function createBot(deps: BotDeps): LotsenBot {
@@ -107,15 +111,21 @@ export function createBot(deps: BotDeps): LotsenBot {
       ],
     }),
   );
+  const relay = new TicketRelay({ api: bot.api, services, config, i18n, logger });
+  const isMenuLabel = menuLabelMatcher(i18n);
+  // Before the staff feature, which keeps the rest of the staff group's chatter to itself.
+  root.use(createTicketStaffFeature({ relay, staffChatId: config.staffChatId }));
   root.use(createStaffFeature(config.staffChatId));
   root.use(otherGroups);
   root.use(onboarding);
   root.use(privacy);
   root.use(consentGate);
+  root.use(createQuestionsFeature({ relay, isMenuLabel }));
   root.use(municipalityPicker);
   root.use(createMenu(i18n));
   root.use(settings);
+  root.use(createFollowUpFeature(relay));
   root.use(unhandled);
 
-  return Object.assign(bot, { i18n });
+  return Object.assign(bot, { i18n, relay, services });
 }

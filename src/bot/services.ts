@@ -12,7 +12,9 @@ import {
   userMunicipalityIds,
   type UserChanges,
 } from "../db/repositories/users.js";
+import * as tickets from "../db/repositories/tickets.js";
 import { collectPersonalData, deleteAllPersonalData } from "../domain/privacy.js";
+import { checkNewQuestion } from "../domain/tickets.js";
 import type { StaffDirectory } from "../domain/staff.js";
 import type { UserStatus } from "../db/schema/index.js";
 
@@ -46,7 +48,63 @@ export function createServices(deps: { db: Db; config: Config; clock: () => Date
     updates: {
       pendingCount: () => countPendingUpdates(db),
     },
+    tickets: createTicketServices(db, deps.config, clock),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** Questions to the Lotsin team: tickets, their messages and the out-of-office notice. */
+function createTicketServices(db: Db, config: Config, clock: () => Date) {
+  const limits = config.questions;
+  return {
+    file: (input: tickets.NewTicket) => tickets.fileTicket(db, input, clock()),
+    find: (id: number) => tickets.findTicket(db, id),
+    findByThread: (threadId: number) => tickets.findTicketByThread(db, threadId),
+    findByStaffMessage: (messageId: number) => tickets.findTicketByStaffMessage(db, messageId),
+    findByVolunteerMessage: (volunteerId: number, messageId: number) => tickets.findTicketByVolunteerMessage(db, volunteerId, messageId),
+    findVolunteerMessage: (volunteerId: number, messageId: number) => tickets.findVolunteerMessage(db, volunteerId, messageId),
+    findStaffMessage: (messageId: number) => tickets.findStaffMessage(db, messageId),
+    latestOpen: (volunteerId: number) => tickets.latestOpenTicket(db, volunteerId),
+    checkNewQuestion: (volunteerId: number) =>
+      checkNewQuestion({
+        openCount: tickets.countOpenTickets(db, volunteerId),
+        lastCreatedAt: tickets.lastTicketCreatedAt(db, volunteerId),
+        now: clock(),
+        maxOpen: limits.maxOpen,
+        cooldownSeconds: limits.cooldownSeconds,
+      }),
+    /** Flood control for follow-ups: at most the configured number of messages a minute. */
+    followUpAllowed: (volunteerId: number) =>
+      tickets.countVolunteerMessagesSince(db, volunteerId, new Date(clock().getTime() - 60_000)) < limits.followUpsPerMinute,
+    addMessage: (ticketId: number, message: tickets.MessageContent & { direction: "in" | "out" }) =>
+      tickets.addTicketMessage(db, ticketId, message, clock()),
+    messages: (ticketId: number) => tickets.ticketMessagesOf(db, ticketId),
+    pendingMessages: (ticketId: number) => tickets.pendingMessagesOf(db, ticketId),
+    withPendingMessages: () => tickets.ticketsWithPendingMessages(db),
+    markDelivered: (messageId: number, where: { staffMessageId?: number; volunteerMessageId?: number }) =>
+      tickets.markDelivered(db, messageId, where, clock()),
+    markDeliveryFailed: (messageId: number, error: string, final: boolean) => tickets.markDeliveryFailed(db, messageId, error, final),
+    updateContent: (messageId: number, content: { text: string | null; entities: unknown[] | null }) =>
+      tickets.updateMessageContent(db, messageId, content, clock()),
+    setStaffPlace: (ticketId: number, place: { staffThreadId: number | null; staffHeaderMessageId: number | null }) =>
+      tickets.setStaffPlace(db, ticketId, place),
+    assign: (ticketId: number, staffId: number, staffName: string) => tickets.assignTicket(db, ticketId, staffId, staffName),
+    close: (ticketId: number, staffId: number) => tickets.closeTicket(db, ticketId, staffId, clock()),
+    rate: (ticketId: number, volunteerId: number, helpful: boolean) => tickets.rateTicket(db, ticketId, volunteerId, helpful),
+    open: () => tickets.openTickets(db),
+    waiting: () => tickets.waitingTickets(db),
+    markReminded: (ticketId: number) => tickets.markReminded(db, ticketId, clock()),
+    ofVolunteer: (volunteerId: number, limit = 10) => tickets.ticketsOfVolunteer(db, volunteerId, limit),
+    staffTraces: (volunteerId: number) => tickets.staffTracesOfVolunteer(db, volunteerId),
+    purgeExpired: () => {
+      const now = clock();
+      return tickets.purgeClosedTicketContents(db, new Date(now.getTime() - limits.retentionDays * 86_400_000), now);
+    },
+    absence: {
+      current: () => tickets.currentAbsence(db, clock()),
+      set: (text: string, until: Date, staffId: number) => tickets.setAbsence(db, { text, until, setBy: staffId, setAt: clock() }),
+      clear: () => tickets.clearAbsence(db),
+    },
+  };
+}

@@ -25,6 +25,7 @@ export function routeUpdate(update: Update): UpdateRouting {
 /** The update types Lotsenbot asks Telegram for. */
 export const ALLOWED_UPDATES = [
   "message",
+  "edited_message",
   "callback_query",
   "inline_query",
   "my_chat_member",

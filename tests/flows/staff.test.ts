@@ -75,7 +75,15 @@ describe("staff", () => {
       "start", "frage", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen",
     ]);
     expect(h.fake.commands(privateScope, "en").find((c) => c.command === "frage")?.description).toBe("Ask the guide team a question");
-    expect(h.fake.commands({ type: "chat", chat_id: STAFF_CHAT_ID }, "de").map((c) => c.command)).toEqual(["status", "hilfe"]);
+    expect(h.fake.commands({ type: "chat", chat_id: STAFF_CHAT_ID }, "de").map((c) => c.command)).toEqual([
+      "offen",
+      "ticket",
+      "schliessen",
+      "abwesend",
+      "anwesend",
+      "status",
+      "hilfe",
+    ]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
-import { SUPPORTED_LOCALES } from "../../config.js";
 import type { BotContext } from "../context.js";
 import type { I18n } from "../i18n.js";
-import { MENU_ENTRIES, mainMenuKeyboard, type MenuEntry } from "../keyboards/main-menu.js";
+import { mainMenuKeyboard, menuLabels, type MenuEntry } from "../keyboards/main-menu.js";
+import { startQuestion } from "./questions.js";
 import { showSettings } from "./settings.js";
 
 /**
@@ -14,7 +14,7 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
   const privateChat = menu.chatType("private");
 
   const actions: Record<MenuEntry, (ctx: BotContext) => Promise<unknown>> = {
-    ask: (ctx) => ctx.reply(ctx.t("questions.notYet"), { parse_mode: "HTML" }),
+    ask: startQuestion,
     trainings: (ctx) => ctx.reply(ctx.t("trainings.notYet"), { parse_mode: "HTML" }),
     circles: (ctx) => ctx.reply(ctx.t("circles.notYet"), { parse_mode: "HTML" }),
     settings: showSettings,
@@ -22,7 +22,6 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
   };
 
   const commands: Record<string, MenuEntry> = {
-    frage: "ask",
     schulungen: "trainings",
     helferkreise: "circles",
     hilfe: "help",
@@ -30,10 +29,7 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
   for (const [command, entry] of Object.entries(commands)) privateChat.command(command, (ctx) => actions[entry](ctx));
 
   // A label matches in every language, so a menu sent before a language change still works.
-  const labelToEntry = new Map<string, MenuEntry>();
-  for (const locale of SUPPORTED_LOCALES) {
-    for (const entry of MENU_ENTRIES) labelToEntry.set(i18n.forLocale(locale)(`menu.${entry}`), entry);
-  }
+  const labelToEntry = menuLabels(i18n);
   privateChat.hears([...labelToEntry.keys()], (ctx) => actions[labelToEntry.get(ctx.message!.text!)!](ctx));
 
   return menu;

@@ -1,0 +1,431 @@
+import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import type { MessageEntity } from "grammy/types";
+import type { Config, Locale } from "../../config.js";
+import type { NewTicket } from "../../db/repositories/tickets.js";
+import type { Ticket, TicketMessage } from "../../db/schema/index.js";
+import { staffTopicName } from "../../domain/tickets.js";
+import type { Logger } from "../../logger.js";
+import { callbackData } from "../callback-data.js";
+import { formatDateTime } from "../format.js";
+import { resolveLocale, type I18n, type Translate } from "../i18n.js";
+import type { Services } from "../services.js";
+import { ignoreNotModified, isUnreachableUser } from "../telegram-errors.js";
+import { CAPTION_LIMIT, TEXT_LIMIT, frame, isCaptionable, withMarker } from "./compose.js";
+
+export interface RelayDeps {
+  api: Api;
+  services: Services;
+  config: Config;
+  i18n: I18n;
+  logger: Logger;
+}
+
+export interface DeliveryResult {
+  /** Volunteer messages still waiting for the staff group (it failed; the relay retries). */
+  waitingForStaff: number;
+  /** Answers still waiting for the volunteer's chat (Telegram failed; the relay retries). */
+  waitingForVolunteer: number;
+}
+
+/** How long the answer to "is the staff group a forum?" is trusted. */
+const FORUM_CHECK_MS = 5 * 60_000;
+
+/**
+ * Carries a ticket's messages between the volunteer's private chat and the staff group. Every
+ * message is in the database before it is sent; what is still `pending` is retried (right after
+ * it was stored, and then periodically) until it arrives. Work on one ticket runs one at a time,
+ * so nothing is sent twice by two callers.
+ *
+ * In a forum staff group each ticket gets its own topic, headed by the ticket's header message;
+ * otherwise the header is an ordinary message and the ticket's messages reply to it. Ids on both
+ * sides are stored, so replies find their ticket without forward headers.
+ */
+export class TicketRelay {
+  private readonly chains = new Map<number, Promise<unknown>>();
+  private forum: { value: boolean; checkedAt: number } | undefined;
+  /** Texts of the staff group, in the bot's default language. */
+  readonly staffT: Translate;
+
+  constructor(private readonly deps: RelayDeps) {
+    this.staffT = deps.i18n.forLocale(deps.config.defaultLocale);
+  }
+
+  /**
+   * Files a question (stored first, in one transaction) and then delivers it. Filing the same
+   * source twice (a replayed update) delivers what is still pending and files nothing new.
+   */
+  async file(input: NewTicket): Promise<{ ticket: Ticket; delivery: DeliveryResult }> {
+    const { ticket } = this.deps.services.tickets.file(input);
+    return { ticket, delivery: await this.deliver(ticket.id) };
+  }
+
+  /** Delivers whatever of this ticket is pending, in order. */
+  deliver(ticketId: number): Promise<DeliveryResult> {
+    return this.serialized(ticketId, () => this.deliverNow(ticketId));
+  }
+
+  /** Retries every ticket with pending messages (called periodically and at start-up). */
+  async retryPending(): Promise<void> {
+    for (const ticketId of this.deps.services.tickets.withPendingMessages()) {
+      try {
+        await this.deliver(ticketId);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, ticketId }, "ticket delivery retry failed");
+      }
+    }
+  }
+
+  /** Redraws a ticket's header (status, assignee) in the staff group. */
+  refreshHeader(ticketId: number): Promise<void> {
+    return this.serialized(ticketId, async () => {
+      const ticket = this.deps.services.tickets.find(ticketId);
+      const chatId = this.deps.config.staffChatId;
+      if (!ticket || ticket.staffHeaderMessageId === null || chatId === undefined) return;
+      await ignoreNotModified(
+        this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, this.headerText(ticket), {
+          parse_mode: "HTML",
+          reply_markup: this.headerKeyboard(ticket),
+        }),
+      );
+    });
+  }
+
+  /** Posts a notice into the ticket's place in the staff group (its topic, or replying to its header). */
+  async notifyStaff(ticket: Ticket, html: string): Promise<void> {
+    const chatId = this.deps.config.staffChatId;
+    if (chatId === undefined) return;
+    await this.deps.api.sendMessage(chatId, html, { parse_mode: "HTML", ...this.placement(ticket) });
+  }
+
+  /** A volunteer edited a message of a ticket: show the new version to staff, marked as edited. */
+  async applyVolunteerEdit(message: TicketMessage, text: string, entities: readonly unknown[] | null): Promise<void> {
+    const chatId = this.deps.config.staffChatId;
+    if (message.delivery !== "delivered" || message.staffMessageId === null || chatId === undefined) return;
+    const marked = withMarker(text, entities, this.staffT("questions.staff.edited"));
+    const isText = message.media === null;
+    const limit = isText ? TEXT_LIMIT : CAPTION_LIMIT;
+    if (marked.text.length > limit) {
+      await this.deps.api.sendMessage(chatId, this.staffT("questions.staff.editedTooLong"), {
+        parse_mode: "HTML",
+        reply_parameters: { message_id: message.staffMessageId, allow_sending_without_reply: true },
+      });
+      return;
+    }
+    await ignoreNotModified(
+      isText
+        ? this.deps.api.editMessageText(chatId, message.staffMessageId, marked.text, { entities: marked.entities })
+        : this.deps.api.editMessageCaption(chatId, message.staffMessageId, { caption: marked.text, caption_entities: marked.entities }),
+    );
+  }
+
+  /** A staff member edited an answer: the volunteer's copy shows the new version. */
+  async applyStaffEdit(ticket: Ticket, message: TicketMessage, text: string, entities: readonly unknown[] | null): Promise<void> {
+    if (message.delivery !== "delivered" || message.volunteerMessageId === null) return;
+    const t = this.volunteerT(ticket.volunteerId);
+    const framed = frame(t("questions.answerHeadingEdited", { id: ticket.id }), text, entities, this.deps.config.questions.signature);
+    const isText = message.media === null;
+    if (framed.text.length > (isText ? TEXT_LIMIT : CAPTION_LIMIT)) return;
+    await ignoreNotModified(
+      isText
+        ? this.deps.api.editMessageText(ticket.volunteerId, message.volunteerMessageId, framed.text, { entities: framed.entities })
+        : this.deps.api.editMessageCaption(ticket.volunteerId, message.volunteerMessageId, {
+            caption: framed.text,
+            caption_entities: framed.entities,
+          }),
+    );
+  }
+
+  /** The header staff see at the top of a ticket: number, topic, volunteer, place, status. */
+  headerText(ticket: Ticket): string {
+    const t = this.staffT;
+    const { services, config } = this.deps;
+    const places = services.municipalities.names(services.users.municipalityIds(ticket.volunteerId));
+    const status =
+      ticket.status === "closed"
+        ? t("questions.staff.statusClosed")
+        : ticket.assigneeName
+          ? t(`questions.staff.status_${ticket.status}_by`, { name: ticket.assigneeName })
+          : t(`questions.staff.status_${ticket.status}`);
+    return t("questions.staff.header", {
+      id: ticket.id,
+      topic: t(`topics.${ticket.topic}`),
+      volunteer: ticket.volunteerLabel,
+      places: places.length > 0 ? places.join(", ") : t("questions.staff.noPlace"),
+      time: formatDateTime(ticket.createdAt, t, config.defaultLocale, config.timezone),
+      status,
+    });
+  }
+
+  headerKeyboard(ticket: Ticket): InlineKeyboard {
+    const t = this.staffT;
+    const keyboard = new InlineKeyboard();
+    if (ticket.status !== "closed") {
+      keyboard.text(t("questions.staff.take"), callbackData.ticket("take", ticket.id)).text(t("questions.staff.close"), callbackData.ticket("close", ticket.id)).row();
+    }
+    return keyboard.text(t("questions.staff.saveFaq"), callbackData.ticket("faq", ticket.id));
+  }
+
+  /** A translator in the volunteer's language. */
+  volunteerT(volunteerId: number): Translate {
+    return this.deps.i18n.forLocale(this.volunteerLocale(volunteerId));
+  }
+
+  volunteerLocale(volunteerId: number): Locale {
+    return resolveLocale(this.deps.services.users.find(volunteerId)?.locale, undefined, this.deps.config.defaultLocale);
+  }
+
+  /** A link that opens the ticket in the staff group (its topic or its header). */
+  staffLink(ticket: Ticket): string | undefined {
+    const chatId = this.deps.config.staffChatId;
+    if (chatId === undefined || !String(chatId).startsWith("-100")) return undefined;
+    const internal = String(chatId).slice(4);
+    if (ticket.staffThreadId !== null) return `https://t.me/c/${internal}/${ticket.staffThreadId}`;
+    if (ticket.staffHeaderMessageId !== null) return `https://t.me/c/${internal}/${ticket.staffHeaderMessageId}`;
+    return undefined;
+  }
+
+  // ---- delivery ----------------------------------------------------------------------
+
+  private serialized<T>(ticketId: number, work: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(ticketId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.chains.set(ticketId, settled);
+    void settled.then(() => {
+      if (this.chains.get(ticketId) === settled) this.chains.delete(ticketId);
+    });
+    return run;
+  }
+
+  private async deliverNow(ticketId: number): Promise<DeliveryResult> {
+    const { services, logger } = this.deps;
+    let ticket = services.tickets.find(ticketId);
+    if (!ticket) return { waitingForStaff: 0, waitingForVolunteer: 0 };
+    const pending = services.tickets.pendingMessages(ticketId);
+    let waitingForStaff = 0;
+    let waitingForVolunteer = 0;
+    let staffBroken = false;
+    for (let i = 0; i < pending.length; i++) {
+      const message = pending[i]!;
+      if (message.direction === "out") {
+        // Answers arrive in order: after one failed, the rest wait for the next attempt.
+        if (waitingForVolunteer > 0) {
+          waitingForVolunteer++;
+          continue;
+        }
+        try {
+          await this.deliverToVolunteer(ticket, message);
+        } catch (error) {
+          waitingForVolunteer++;
+          logger.warn({ err: error, ticketId }, "answer not delivered yet; it stays queued");
+        }
+        continue;
+      }
+      if (staffBroken) {
+        waitingForStaff++;
+        continue;
+      }
+      // The parts of one album travel together.
+      const group = [message];
+      while (
+        message.mediaGroupId !== null &&
+        message.copyable &&
+        pending[i + 1]?.direction === "in" &&
+        pending[i + 1]!.mediaGroupId === message.mediaGroupId
+      ) {
+        group.push(pending[++i]!);
+      }
+      try {
+        ticket = await this.deliverToStaff(ticket, group);
+      } catch (error) {
+        staffBroken = true;
+        waitingForStaff += group.length;
+        for (const part of group) services.tickets.markDeliveryFailed(part.id, describe(error), false);
+        logger.warn({ err: error, ticketId }, "staff group unreachable; the question stays queued");
+      }
+    }
+    return { waitingForStaff, waitingForVolunteer };
+  }
+
+  /** Sends volunteer messages to the staff group; recreates a deleted topic once. */
+  private async deliverToStaff(ticket: Ticket, group: TicketMessage[]): Promise<Ticket> {
+    let current = await this.ensureStaffPlace(ticket);
+    try {
+      await this.copyToStaff(current, group);
+    } catch (error) {
+      if (!isThreadGone(error)) throw error;
+      this.deps.logger.info({ ticketId: ticket.id }, "ticket topic was deleted; creating it again");
+      this.deps.services.tickets.setStaffPlace(ticket.id, { staffThreadId: null, staffHeaderMessageId: null });
+      current = await this.ensureStaffPlace({ ...current, staffThreadId: null, staffHeaderMessageId: null });
+      await this.copyToStaff(current, group);
+    }
+    return current;
+  }
+
+  /** Makes sure the ticket has its topic (forum) and header in the staff group. */
+  private async ensureStaffPlace(ticket: Ticket): Promise<Ticket> {
+    const { api, services } = this.deps;
+    const chatId = this.requireStaffChat();
+    let current = ticket;
+    if (current.staffThreadId === null && (await this.isForum())) {
+      const topic = await api.createForumTopic(
+        chatId,
+        staffTopicName(current.id, this.staffT(`topics.short.${current.topic}`), current.volunteerLabel),
+      );
+      current = { ...current, staffThreadId: topic.message_thread_id };
+      services.tickets.setStaffPlace(current.id, { staffThreadId: current.staffThreadId, staffHeaderMessageId: null });
+    }
+    if (current.staffHeaderMessageId === null) {
+      const header = await api.sendMessage(chatId, this.headerText(current), {
+        parse_mode: "HTML",
+        reply_markup: this.headerKeyboard(current),
+        ...(current.staffThreadId !== null ? { message_thread_id: current.staffThreadId } : {}),
+      });
+      current = { ...current, staffHeaderMessageId: header.message_id };
+      services.tickets.setStaffPlace(current.id, { staffThreadId: current.staffThreadId, staffHeaderMessageId: header.message_id });
+    }
+    return current;
+  }
+
+  private async copyToStaff(ticket: Ticket, group: TicketMessage[]): Promise<void> {
+    const { api, services } = this.deps;
+    const chatId = this.requireStaffChat();
+    const placement = this.placement(ticket);
+    if (group.length > 1) {
+      const copies = await api.copyMessages(chatId, ticket.volunteerId, group.map((m) => m.volunteerMessageId!), {
+        ...(ticket.staffThreadId !== null ? { message_thread_id: ticket.staffThreadId } : {}),
+      });
+      group.forEach((part, index) => services.tickets.markDelivered(part.id, { staffMessageId: copies[index]?.message_id }));
+      return;
+    }
+    const message = group[0]!;
+    let staffMessageId: number;
+    if (message.copyable && message.volunteerMessageId !== null) {
+      try {
+        staffMessageId = (await api.copyMessage(chatId, ticket.volunteerId, message.volunteerMessageId, placement)).message_id;
+      } catch (error) {
+        // The volunteer deleted the message before it arrived: send what was stored.
+        if (!isMessageGone(error)) throw error;
+        staffMessageId = await this.sendStored(chatId, message, placement);
+      }
+    } else {
+      staffMessageId = await this.sendStored(chatId, message, placement);
+    }
+    services.tickets.markDelivered(message.id, { staffMessageId });
+  }
+
+  /** Sends a message from its stored content (text with formatting, or its first file). */
+  private async sendStored(chatId: number, message: TicketMessage, placement: object): Promise<number> {
+    const { api } = this.deps;
+    const text = message.text ?? "";
+    const entities = (message.entities ?? undefined) as MessageEntity[] | undefined;
+    const file = message.media?.[0];
+    if (!file) return (await api.sendMessage(chatId, text || "…", { entities, ...placement })).message_id;
+    const caption = { caption: text || undefined, caption_entities: text ? entities : undefined, ...placement };
+    switch (file.kind) {
+      case "photo":
+        return (await api.sendPhoto(chatId, file.fileId, caption)).message_id;
+      case "video":
+        return (await api.sendVideo(chatId, file.fileId, caption)).message_id;
+      case "voice":
+        return (await api.sendVoice(chatId, file.fileId, caption)).message_id;
+      case "audio":
+        return (await api.sendAudio(chatId, file.fileId, caption)).message_id;
+      case "animation":
+        return (await api.sendAnimation(chatId, file.fileId, caption)).message_id;
+      default:
+        return (await api.sendDocument(chatId, file.fileId, caption)).message_id;
+    }
+  }
+
+  /**
+   * An answer goes to the volunteer as the bot's message: headed with the ticket number, signed,
+   * the staff member's own account never shown. A volunteer who blocked the bot cannot get it:
+   * staff are told so in the ticket.
+   */
+  private async deliverToVolunteer(ticket: Ticket, message: TicketMessage): Promise<void> {
+    const { api, services, config } = this.deps;
+    const chatId = this.requireStaffChat();
+    const t = this.volunteerT(ticket.volunteerId);
+    const heading = t("questions.answerHeading", { id: ticket.id });
+    const signature = config.questions.signature;
+    try {
+      let volunteerMessageId: number;
+      if (message.media === null) {
+        const framed = frame(heading, message.text ?? "", message.entities, signature);
+        if (framed.text.length <= TEXT_LIMIT) {
+          volunteerMessageId = (await api.sendMessage(ticket.volunteerId, framed.text, { entities: framed.entities })).message_id;
+        } else {
+          await api.sendMessage(ticket.volunteerId, heading, { entities: [{ type: "bold", offset: 0, length: heading.length }] });
+          volunteerMessageId = (await api.copyMessage(ticket.volunteerId, chatId, message.staffMessageId!)).message_id;
+        }
+      } else {
+        const framed = frame(heading, message.text ?? "", message.entities, signature);
+        if (isCaptionable(message.media) && framed.text.length <= CAPTION_LIMIT) {
+          volunteerMessageId = (
+            await api.copyMessage(ticket.volunteerId, chatId, message.staffMessageId!, {
+              caption: framed.text,
+              caption_entities: framed.entities,
+            })
+          ).message_id;
+        } else {
+          await api.sendMessage(ticket.volunteerId, heading, { entities: [{ type: "bold", offset: 0, length: heading.length }] });
+          volunteerMessageId = (await api.copyMessage(ticket.volunteerId, chatId, message.staffMessageId!)).message_id;
+        }
+      }
+      services.tickets.markDelivered(message.id, { volunteerMessageId });
+    } catch (error) {
+      if (isUnreachableUser(error) || isChatGone(error)) {
+        services.tickets.markDeliveryFailed(message.id, describe(error), true);
+        if (isUnreachableUser(error)) services.users.setStatus(ticket.volunteerId, "blocked");
+        await this.notifyStaff(ticket, this.staffT("questions.staff.undeliverable", { volunteer: ticket.volunteerLabel }));
+        return;
+      }
+      services.tickets.markDeliveryFailed(message.id, describe(error), false);
+      throw error;
+    }
+  }
+
+  /** Where in the staff group a ticket's messages go. */
+  private placement(ticket: Ticket): { message_thread_id?: number; reply_parameters?: { message_id: number; allow_sending_without_reply: true } } {
+    if (ticket.staffThreadId !== null) return { message_thread_id: ticket.staffThreadId };
+    if (ticket.staffHeaderMessageId !== null) {
+      return { reply_parameters: { message_id: ticket.staffHeaderMessageId, allow_sending_without_reply: true } };
+    }
+    return {};
+  }
+
+  private async isForum(): Promise<boolean> {
+    const now = Date.now();
+    if (this.forum && now - this.forum.checkedAt < FORUM_CHECK_MS) return this.forum.value;
+    const chat = await this.deps.api.getChat(this.requireStaffChat());
+    const value = "is_forum" in chat && chat.is_forum === true;
+    this.forum = { value, checkedAt: now };
+    return value;
+  }
+
+  private requireStaffChat(): number {
+    const chatId = this.deps.config.staffChatId;
+    if (chatId === undefined) throw new Error("STAFF_CHAT_ID is not set: questions wait until it is");
+    return chatId;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof GrammyError ? `${error.error_code} ${error.description}` : String(error);
+}
+
+function isThreadGone(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && /thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i.test(error.description);
+}
+
+function isMessageGone(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && /message to copy not found|message not found|MESSAGE_ID_INVALID/i.test(error.description);
+}
+
+function isChatGone(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && /chat not found|user is deactivated/i.test(error.description);
+}
