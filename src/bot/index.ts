@@ -44,13 +44,14 @@ export interface BotDeps {
 
 /**
  * Telegram's limits: about 30 messages/s overall, about 1/s per private chat with short bursts
- * allowed, 20/min per group. Interactive use (a person tapping through a menu) fits in the burst;
- * broadcasts are shaped by it. A 429 that still happens is retried by auto-retry.
+ * allowed, 20/min per group. Per chat this is a token bucket: a burst (a person tapping through a
+ * flow) goes out at once, then one message a second (a group: one every 3 s) refills it.
+ * Broadcasts are shaped by it. A 429 that still happens is retried by auto-retry.
  */
 const THROTTLE = {
   global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
-  out: { maxConcurrent: 1, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 20_000 },
-  group: { maxConcurrent: 1, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
+  out: { maxConcurrent: 1, reservoir: 30, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 1000, reservoirIncreaseMaximum: 30 },
+  group: { maxConcurrent: 1, reservoir: 20, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 3000, reservoirIncreaseMaximum: 20 },
 };
 
 /** Only calls that put something into a chat count against its limits; reads do not. */

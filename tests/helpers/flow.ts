@@ -30,9 +30,12 @@ export interface FlowHarness {
 
 /**
  * A bot built by `createBot` with a fresh database, talking HTTP to a fake Telegram on loopback.
- * The fake has a staff supergroup with topics, an admin and a member.
+ * The fake has a staff supergroup (with topics unless `forum: false`), an admin and a member.
  */
-export async function createFlowHarness(env: Record<string, string> = {}, options: { db?: Db } = {}): Promise<FlowHarness> {
+export async function createFlowHarness(
+  env: Record<string, string> = {},
+  options: { db?: Db; /** A staff group without topics (reply threads); default: with topics. */ forum?: boolean } = {},
+): Promise<FlowHarness> {
   const fake = new FakeTelegram({ token: TEST_TOKEN });
   const server = await startFakeTelegramServer(fake);
   fake.addUser({ id: STAFF_ADMIN, first_name: "Lena", username: "lena_lotsin", language_code: "de" });
@@ -40,7 +43,7 @@ export async function createFlowHarness(env: Record<string, string> = {}, option
   fake.addGroup({
     id: STAFF_CHAT_ID,
     title: "Lotsen-Team",
-    isForum: true,
+    isForum: options.forum ?? true,
     botStatus: "administrator",
     members: [
       { user: STAFF_ADMIN, status: "administrator" },

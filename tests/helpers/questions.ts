@@ -1,0 +1,36 @@
+import type { Message } from "grammy/types";
+import { STAFF_CHAT_ID, type FlowHarness } from "./flow.js";
+
+/**
+ * A volunteer asks through the guided flow: menu button, topic, the question's messages, send.
+ * Returns the bot's last message (the confirmation with the ticket number).
+ */
+export async function askQuestion(
+  h: FlowHarness,
+  userId: number,
+  options: { topic?: string; text?: string; parts?: Array<() => ReturnType<FlowHarness["fake"]["userSendsText"]>> } = {},
+): Promise<Message> {
+  const { fake } = h;
+  await h.handle(fake.userSendsText(userId, "❓ Frage stellen"));
+  const topics = fake.lastBotMessage(userId)!;
+  await h.handle(fake.userClicksButton(userId, topics, options.topic ?? "Arbeit & Ausbildung"));
+  const parts = options.parts ?? [() => fake.userSendsText(userId, options.text ?? "Darf ein Geflüchteter mit Duldung eine Ausbildung anfangen?")];
+  for (const part of parts) await h.handle(part());
+  const confirm = [...fake.botMessages(userId)].reverse().find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === "📨 Frage senden"))!;
+  await h.handle(fake.userClicksButton(userId, confirm, "📨 Frage senden"));
+  return fake.lastBotMessage(userId)!;
+}
+
+/** Messages in the staff group (optionally in one topic), oldest first. */
+export function staffMessages(h: FlowHarness, threadId?: number): Message[] {
+  return h.fake.messages(STAFF_CHAT_ID).filter((m) => threadId === undefined || m.message_thread_id === threadId);
+}
+
+/** The ticket row as stored. */
+export function ticketRow(h: FlowHarness, id: number) {
+  return h.db.$client.prepare("select * from tickets where id = ?").get(id) as Record<string, unknown> | undefined;
+}
+
+export function ticketMessageRows(h: FlowHarness, ticketId: number) {
+  return h.db.$client.prepare("select * from ticket_messages where ticket_id = ? order by id").all(ticketId) as Array<Record<string, unknown>>;
+}
