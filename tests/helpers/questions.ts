@@ -2,8 +2,8 @@ import type { Message } from "grammy/types";
 import { STAFF_CHAT_ID, type FlowHarness } from "./flow.js";
 
 /**
- * A volunteer asks through the guided flow: menu button, topic, the question's messages, send.
- * Returns the bot's last message (the confirmation with the ticket number).
+ * A volunteer asks through the guided flow (in any language): /frage, topic (its id, e.g.
+ * "wohnen"), the question's messages, send. Returns the bot's last message (the confirmation).
  */
 export async function askQuestion(
   h: FlowHarness,
@@ -11,13 +11,14 @@ export async function askQuestion(
   options: { topic?: string; text?: string; parts?: Array<() => ReturnType<FlowHarness["fake"]["userSendsText"]>> } = {},
 ): Promise<Message> {
   const { fake } = h;
-  await h.handle(fake.userSendsText(userId, "❓ Frage stellen"));
+  await h.handle(fake.userSendsCommand(userId, "frage"));
   const topics = fake.lastBotMessage(userId)!;
-  await h.handle(fake.userClicksButton(userId, topics, options.topic ?? "Arbeit & Ausbildung"));
+  await h.handle(fake.userClicksButton(userId, topics, `q:t:${options.topic ?? "arbeit"}`));
   const parts = options.parts ?? [() => fake.userSendsText(userId, options.text ?? "Darf ein Geflüchteter mit Duldung eine Ausbildung anfangen?")];
   for (const part of parts) await h.handle(part());
-  const confirm = [...fake.botMessages(userId)].reverse().find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === "📨 Frage senden"))!;
-  await h.handle(fake.userClicksButton(userId, confirm, "📨 Frage senden"));
+  const isSend = (b: { text: string }) => "callback_data" in b && b.callback_data === "q:send";
+  const confirm = [...fake.botMessages(userId)].reverse().find((m) => m.reply_markup?.inline_keyboard.flat().some(isSend))!;
+  await h.handle(fake.userClicksButton(userId, confirm, "q:send"));
   return fake.lastBotMessage(userId)!;
 }
 

@@ -117,6 +117,7 @@ export function createFollowUpFeature(relay: TicketRelay): Composer<BotContext> 
       await ctx.reply(ctx.t("questions.followUpTooFast"), { parse_mode: "HTML" });
       return;
     }
+    const statusBefore = ticket.status;
     const stored = tickets.addMessage(ticket.id, {
       direction: "in",
       authorId: ctx.from.id,
@@ -125,6 +126,7 @@ export function createFollowUpFeature(relay: TicketRelay): Composer<BotContext> 
       ...messageContent(message),
     });
     const delivery = await relay.deliver(ticket.id);
+    if (tickets.find(ticket.id)?.status !== statusBefore) await relay.refreshHeader(ticket.id);
     // One confirmation per album, not one per photo.
     const earlierPartOfAlbum =
       stored.mediaGroupId !== null &&

@@ -157,6 +157,7 @@ export function createTicketStaffFeature(deps: TicketStaffDeps): Composer<BotCon
     if (message.from.is_bot || message.text?.startsWith("/") || !isStaffRelayable(message)) return next();
     const ticket = ticketOfStaffMessage(ctx, message);
     if (!ticket) return next();
+    const statusBefore = ticket.status;
     ctx.services.tickets.addMessage(ticket.id, {
       direction: "out",
       authorId: message.from.id,
@@ -165,6 +166,7 @@ export function createTicketStaffFeature(deps: TicketStaffDeps): Composer<BotCon
       ...messageContent(message),
     });
     const delivery = await relay.deliver(ticket.id);
+    if (ctx.services.tickets.find(ticket.id)?.status !== statusBefore) await relay.refreshHeader(ticket.id);
     if (delivery.waitingForVolunteer === 0) {
       const stored = ctx.services.tickets.findStaffMessage(message.message_id);
       // A quiet sign for the team that it arrived.
