@@ -92,7 +92,7 @@ export function createBot(deps: BotDeps): LotsenBot {
     memberStatus: (chatId, userId) => bot.api.getChatMember(chatId, userId),
     onLookupError: (error, userId) => logger.warn({ err: error, userId }, "staff lookup failed"),
   });
-  const i18n = createI18n({ operator: config.operatorName, staffTitle: config.staffTitle });
+  const i18n = createI18n({ operator: config.operatorName, staffTitle: config.staffTitle, retentionDays: config.questions.retentionDays });
   const services = createServices({ db, config, clock, staff });
 
   const root = bot.errorBoundary(createErrorHandler(logger));

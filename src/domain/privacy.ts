@@ -2,6 +2,7 @@ import type { Db } from "../db/client.js";
 import { municipalityNames } from "../db/repositories/municipalities.js";
 import { deleteSessionsOfChat } from "../db/repositories/sessions.js";
 import { forgetUpdatesOfUser } from "../db/repositories/update-journal.js";
+import { ticketMessagesOf, ticketsOfVolunteer } from "../db/repositories/tickets.js";
 import { deleteUser, findUser, userMunicipalityIds } from "../db/repositories/users.js";
 
 /** Everything stored about one person (GDPR art. 15), as plain data ready for JSON. */
@@ -24,10 +25,28 @@ export function collectPersonalData(db: Db, userId: number, now: Date) {
     },
     notifications: { trainings: user.notifyTrainings, announcements: user.notifyAnnouncements },
     municipalities: municipalityNames(db, userMunicipalityIds(db, userId)),
+    questions: ticketsOfVolunteer(db, userId, Number.MAX_SAFE_INTEGER).map((ticket) => ({
+      number: ticket.id,
+      topic: ticket.topic,
+      status: ticket.status,
+      askedAt: ticket.createdAt.toISOString(),
+      closedAt: ticket.closedAt?.toISOString() ?? null,
+      /** Your answer to "Did this help?": true, false or null (not answered). */
+      helpful: ticket.rating === null ? null : ticket.rating === 1,
+      /** Removed from closed questions after the retention period. */
+      contentDeletedAt: ticket.contentPurgedAt?.toISOString() ?? null,
+      messages: ticketMessagesOf(db, ticket.id).map((message) => ({
+        from: message.direction === "in" ? "you" : "guide team",
+        text: message.text,
+        attachments: message.media?.map((m) => m.kind) ?? [],
+        sentAt: message.createdAt.toISOString(),
+        editedAt: message.editedAt?.toISOString() ?? null,
+      })),
+    })),
   };
 }
 
-/** Right to erasure (GDPR art. 17): the row and everything hanging on it goes. */
+/** Right to erasure (GDPR art. 17): the row and everything hanging on it (tickets too) goes. */
 export function deleteAllPersonalData(db: Db, userId: number): boolean {
   return db.transaction(() => {
     const existed = findUser(db, userId) !== undefined;

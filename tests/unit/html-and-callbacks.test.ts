@@ -28,7 +28,7 @@ describe("callback data", () => {
 });
 
 describe("municipality keyboard", () => {
-  const t = createI18n({ operator: "x", staffTitle: "y" }).forLocale("de");
+  const t = createI18n({ operator: "x", staffTitle: "y", retentionDays: 180 }).forLocale("de");
   const municipalities = Array.from({ length: 28 }, (_, i) => ({ id: i + 1, name: `Gemeinde ${i + 1}` }));
   const buttons = (page: number, selected: number[] = []) =>
     municipalityKeyboard(t, { municipalities, selected: new Set(selected), page, origin: "ob" }).inline_keyboard.flat();

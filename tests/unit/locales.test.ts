@@ -32,13 +32,13 @@ describe("locales", () => {
   });
 
   it("escape interpolated values for HTML", () => {
-    const t = createI18n({ operator: "A & B", staffTitle: "<Lotsin>" }).forLocale("de");
+    const t = createI18n({ operator: "A & B", staffTitle: "<Lotsin>", retentionDays: 180 }).forLocale("de");
     expect(t("onboarding.welcomeBack", { name: "<script>&" })).toBe("Willkommen zurück, &lt;script&gt;&amp;!");
     expect(t("onboarding.welcome")).toContain("(&lt;Lotsin&gt;, A &amp; B)");
   });
 
   it("keeps one translator per locale", () => {
-    const i18n = createI18n({ operator: "x", staffTitle: "y" });
+    const i18n = createI18n({ operator: "x", staffTitle: "y", retentionDays: 180 });
     expect(i18n.forLocale("en")("menu.help")).toBe("ℹ️ Help");
     expect(i18n.forLocale("de")("menu.help")).toBe("ℹ️ Hilfe");
   });

@@ -30,6 +30,7 @@ privateChat.callbackQuery(callbackPatterns.deletion, async (ctx) => {
   // registered person, so the confirmation also takes it away.
   await ignoreNotModified(ctx.editMessageReplyMarkup());
   await ctx.reply(ctx.t("privacy.deleted"), { parse_mode: "HTML", reply_markup: { remove_keyboard: true } });
+  await removeStaffCopies(ctx, ctx.from.id);
   ctx.services.users.deleteData(ctx.from.id);
   ctx.services.staff.forget(ctx.from.id);
   ctx.user = undefined;
@@ -51,4 +52,22 @@ export async function askForDeletion(ctx: BotContext): Promise<void> {
     return;
   }
   await ctx.reply(ctx.t("privacy.deleteConfirm"), { parse_mode: "HTML", reply_markup: deletionKeyboard(ctx.t) });
+}
+
+/**
+ * The copies of a person's questions in the staff group go with their data: a ticket's topic is
+ * deleted with everything in it; without topics, the bot deletes the copies it posted. Telegram
+ * may refuse (e.g. messages older than 48 hours in some groups); that is logged, not shown.
+ */
+async function removeStaffCopies(ctx: BotContext, userId: number): Promise<void> {
+  const chatId = ctx.config.staffChatId;
+  if (chatId === undefined) return;
+  for (const trace of ctx.services.tickets.staffTraces(userId)) {
+    try {
+      if (trace.threadId !== null) await ctx.api.deleteForumTopic(chatId, trace.threadId);
+      else if (trace.messageIds.length > 0) await ctx.api.deleteMessages(chatId, trace.messageIds);
+    } catch (error) {
+      ctx.logger.warn({ err: error }, "could not remove a ticket's copies from the staff group");
+    }
+  }
 }
