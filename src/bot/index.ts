@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Bot, type ApiClientOptions, type Transformer } from "grammy";
+import { Api, Bot, type ApiClientOptions, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import nodeFetch from "node-fetch";
 import type { Config } from "../config.js";
@@ -72,18 +72,23 @@ export type LotsenBot = Bot<BotContext> & { i18n: I18n; relay: TicketRelay; serv
 export function createBot(deps: BotDeps): LotsenBot {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const bot = new Bot<BotContext>(config.botToken, {
-    botInfo: deps.botInfo,
-    client: {
-      apiRoot: config.apiRoot,
-      // Below all transformers: records each effect of an update so a replay never repeats it.
-      fetch: createEffectsFetch(db, deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>)),
-    },
-  });
+  const client: ApiClientOptions = {
+    apiRoot: config.apiRoot,
+    // Below all transformers: records each effect of an update so a replay never repeats it.
+    fetch: createEffectsFetch(db, deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>)),
+  };
+  const bot = new Bot<BotContext>(config.botToken, { botInfo: deps.botInfo, client });
   // The throttler sits closest to the network, so retries are throttled too. One throttler for
-  // the bot and its conversations (which build their own Api objects), so limits are shared.
-  const sending = [throttleSending(apiThrottler(THROTTLE)), autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 })];
+  // the bot, its conversations (which build their own Api objects) and the ticket relay, so
+  // limits are shared.
+  const throttler = throttleSending(apiThrottler(THROTTLE));
+  const sending = [throttler, autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 })];
   for (const transformer of sending) bot.api.config.use(transformer);
+  // The relay has its own queue in the database: rather than keep a volunteer waiting through a
+  // long backoff, it retries once, then reports the message as queued and tries again later.
+  const relayApi = new Api(config.botToken, client);
+  relayApi.config.use(throttler);
+  relayApi.config.use(autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 10, rethrowHttpErrors: true }));
 
   const staff = new StaffDirectory({
     staffChatId: config.staffChatId,
@@ -112,7 +117,7 @@ export function createBot(deps: BotDeps): LotsenBot {
       ],
     }),
   );
-  const relay = new TicketRelay({ api: bot.api, services, config, i18n, logger });
+  const relay = new TicketRelay({ api: relayApi, services, config, i18n, logger });
   const isMenuLabel = menuLabelMatcher(i18n);
   // Before the staff feature, which keeps the rest of the staff group's chatter to itself.
   root.use(createTicketStaffFeature({ relay, staffChatId: config.staffChatId }));
