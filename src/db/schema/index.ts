@@ -4,3 +4,4 @@ export * from "./helper-circles.js";
 export * from "./memberships.js";
 export * from "./sessions.js";
 export * from "./update-journal.js";
+export * from "./faq.js";
