@@ -1,10 +1,11 @@
 import type { Locale } from "../config.js";
+import { isTopic, type Topic } from "../domain/topics.js";
 
 /**
  * Every callback_data the bot creates is packed here, and the patterns that parse them live
  * beside the packers. Telegram allows 64 bytes; everything here stays far below.
  * Prefixes: ob = onboarding consent, lang = language, mun = municipality picker,
- * set = settings, del = data deletion.
+ * set = settings, del = data deletion, faq = FAQ browser and staff actions, fqe = FAQ editor.
  */
 export type PickerOrigin = "ob" | "set";
 
@@ -20,7 +21,72 @@ export const callbackData = {
   /** Like municipalityChoice: the value to set, not a flip. */
   notification: (kind: "tr" | "an", on: boolean) => `set:n${kind}:${on ? 1 : 0}`,
   deletion: (confirm: boolean) => (confirm ? "del:yes" : "del:no"),
+  faq: {
+    topics: () => "faq:top",
+    list: (topic: Topic, page: number) => `faq:l:${topic}:${page}`,
+    /** `page`: the list page to go back to. */
+    entry: (id: number, page: number) => `faq:e:${id}:${page}`,
+    /** Staff only, like everything below. */
+    create: () => "faq:new",
+    edit: (id: number) => `faq:ed:${id}`,
+    askDelete: (id: number, page: number) => `faq:del:${id}:${page}`,
+    confirmDelete: (id: number, page: number) => `faq:delok:${id}:${page}`,
+    /** Opens a draft prepared by startFaqDraft (0 = not from a ticket). */
+    draft: (ticketId: number) => `faq:dr:${ticketId}`,
+  },
+  faqEditor: {
+    cancel: () => "fqe:x",
+    save: () => "fqe:s",
+    topic: (topic: Topic) => `fqe:t:${topic}`,
+    change: (field: "topic" | "question" | "answer") => `fqe:c:${field}`,
+    language: (locale: Locale) => `fqe:l:${locale}`,
+  },
 };
+
+export type FaqAction =
+  | { kind: "topics" }
+  | { kind: "list"; topic: Topic; page: number }
+  | { kind: "entry"; id: number; page: number }
+  | { kind: "create" }
+  | { kind: "edit"; id: number }
+  | { kind: "askDelete"; id: number; page: number }
+  | { kind: "confirmDelete"; id: number; page: number }
+  | { kind: "draft"; ticketId: number };
+
+/** Actions only staff may take; for anyone else such a button is forged or stale. */
+export const STAFF_FAQ_ACTIONS: ReadonlySet<FaqAction["kind"]> = new Set(["create", "edit", "askDelete", "confirmDelete", "draft"]);
+
+/** Parses `faq:` callback data; undefined for anything malformed (answer it as stale). */
+export function parseFaqAction(data: string): FaqAction | undefined {
+  const parts = data.split(":");
+  if (parts[0] !== "faq") return undefined;
+  const number = (value: string | undefined, max = 999_999_999) =>
+    value !== undefined && /^\d{1,9}$/.test(value) && Number(value) <= max ? Number(value) : undefined;
+  const [, kind, a, b] = parts;
+  const page = number(b, 999);
+  switch (parts.length === 2 ? kind : `${kind}/${parts.length}`) {
+    case "top":
+      return { kind: "topics" };
+    case "new":
+      return { kind: "create" };
+    case "l/4":
+      return isTopic(a) && page !== undefined ? { kind: "list", topic: a, page } : undefined;
+    case "ed/3":
+      return number(a) !== undefined ? { kind: "edit", id: number(a)! } : undefined;
+    case "dr/3":
+      return number(a) !== undefined ? { kind: "draft", ticketId: number(a)! } : undefined;
+    case "e/4":
+    case "del/4":
+    case "delok/4": {
+      const id = number(a);
+      if (id === undefined || page === undefined) return undefined;
+      const which = kind === "e" ? "entry" : kind === "del" ? "askDelete" : "confirmDelete";
+      return { kind: which, id, page };
+    }
+    default:
+      return undefined;
+  }
+}
 
 export type SettingsAction = "lang" | "mun" | "data" | "del" | "back";
 
@@ -35,4 +101,6 @@ export const callbackPatterns = {
   settings: /^set:(lang|mun|data|del|back)$/,
   notification: /^set:n(tr|an):([01])$/,
   deletion: /^del:(yes|no)$/,
+  faq: /^faq:/,
+  faqEditor: /^fqe:(x|s|t:[a-z]{1,12}|c:(topic|question|answer)|l:(de|en))$/,
 };

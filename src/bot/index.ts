@@ -15,6 +15,7 @@ import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
 import { consentGate } from "./features/consent-gate.js";
+import { createFaqStaffFeature, faqBrowsing } from "./features/faq.js";
 import { createMenu } from "./features/menu.js";
 import { municipalityPicker } from "./features/municipality-picker.js";
 import { onboarding } from "./features/onboarding.js";
@@ -107,6 +108,8 @@ export function createBot(deps: BotDeps): LotsenBot {
       ],
     }),
   );
+  // Staff FAQ tools before the staff group's catch-all and before the consent gate.
+  root.use(createFaqStaffFeature(config.staffChatId));
   root.use(createStaffFeature(config.staffChatId));
   root.use(otherGroups);
   root.use(onboarding);
@@ -115,6 +118,7 @@ export function createBot(deps: BotDeps): LotsenBot {
   root.use(municipalityPicker);
   root.use(createMenu(i18n));
   root.use(settings);
+  root.use(faqBrowsing);
   root.use(unhandled);
 
   return Object.assign(bot, { i18n });

@@ -21,6 +21,9 @@ export interface FaqDraft {
   ticketId?: number | null;
 }
 
+/** What the editor may start with (all optional; the editor asks for what is missing or invalid). */
+export type FaqPrefill = Partial<FaqDraft>;
+
 export type FaqTextProblem = "empty" | "tooLong";
 export type FaqTextCheck = { ok: true; value: string } | { ok: false; problem: FaqTextProblem; max: number; length: number };
 

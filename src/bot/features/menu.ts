@@ -3,6 +3,7 @@ import { SUPPORTED_LOCALES } from "../../config.js";
 import type { BotContext } from "../context.js";
 import type { I18n } from "../i18n.js";
 import { MENU_ENTRIES, mainMenuKeyboard, type MenuEntry } from "../keyboards/main-menu.js";
+import { showFaqTopics } from "./faq.js";
 import { showSettings } from "./settings.js";
 
 /**
@@ -15,6 +16,7 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
 
   const actions: Record<MenuEntry, (ctx: BotContext) => Promise<unknown>> = {
     ask: (ctx) => ctx.reply(ctx.t("questions.notYet"), { parse_mode: "HTML" }),
+    faq: showFaqTopics,
     trainings: (ctx) => ctx.reply(ctx.t("trainings.notYet"), { parse_mode: "HTML" }),
     circles: (ctx) => ctx.reply(ctx.t("circles.notYet"), { parse_mode: "HTML" }),
     settings: showSettings,
@@ -23,6 +25,7 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
 
   const commands: Record<string, MenuEntry> = {
     frage: "ask",
+    faq: "faq",
     schulungen: "trainings",
     helferkreise: "circles",
     hilfe: "help",
