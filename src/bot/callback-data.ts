@@ -30,7 +30,8 @@ export const callbackData = {
     create: () => "faq:new",
     edit: (id: number) => `faq:ed:${id}`,
     askDelete: (id: number, page: number) => `faq:del:${id}:${page}`,
-    confirmDelete: (id: number, page: number) => `faq:delok:${id}:${page}`,
+    /** Carries the topic, so the list shown after the deletion is the same on a replay. */
+    confirmDelete: (id: number, topic: Topic, page: number) => `faq:delok:${id}:${topic}:${page}`,
     /** Opens a draft prepared by startFaqDraft (0 = not from a ticket). */
     draft: (ticketId: number) => `faq:dr:${ticketId}`,
   },
@@ -50,7 +51,7 @@ export type FaqAction =
   | { kind: "create" }
   | { kind: "edit"; id: number }
   | { kind: "askDelete"; id: number; page: number }
-  | { kind: "confirmDelete"; id: number; page: number }
+  | { kind: "confirmDelete"; id: number; topic: Topic; page: number }
   | { kind: "draft"; ticketId: number };
 
 /** Actions only staff may take; for anyone else such a button is forged or stale. */
@@ -76,12 +77,15 @@ export function parseFaqAction(data: string): FaqAction | undefined {
     case "dr/3":
       return number(a) !== undefined ? { kind: "draft", ticketId: number(a)! } : undefined;
     case "e/4":
-    case "del/4":
-    case "delok/4": {
+    case "del/4": {
       const id = number(a);
       if (id === undefined || page === undefined) return undefined;
-      const which = kind === "e" ? "entry" : kind === "del" ? "askDelete" : "confirmDelete";
-      return { kind: which, id, page };
+      return { kind: kind === "e" ? "entry" : "askDelete", id, page };
+    }
+    case "delok/5": {
+      const id = number(a);
+      const deletePage = number(parts[4], 999);
+      return id !== undefined && isTopic(b) && deletePage !== undefined ? { kind: "confirmDelete", id, topic: b, page: deletePage } : undefined;
     }
     default:
       return undefined;

@@ -76,9 +76,9 @@ export function createBot(deps: BotDeps): LotsenBot {
       fetch: createEffectsFetch(db, deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>)),
     },
   });
-  // The throttler sits closest to the network, so retries are throttled too. One throttler for
-  // the bot and its conversations (which build their own Api objects), so limits are shared.
-  const sending = [throttleSending(apiThrottler(THROTTLE)), autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 })];
+  // The throttler sits closest to the network, so retries are throttled too.
+  const retry = autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 });
+  const sending = [throttleSending(apiThrottler(THROTTLE)), retry];
   for (const transformer of sending) bot.api.config.use(transformer);
 
   const staff = new StaffDirectory({
@@ -100,8 +100,14 @@ export function createBot(deps: BotDeps): LotsenBot {
     conversations<BotContext, ConversationContext>({
       storage: conversationStorage(db),
       plugins: [
+        // Only auto-retry, not the throttler: a conversation replays from its start on every
+        // update, and transformers installed here sit above its replay layer, so every earlier
+        // call of the conversation (answered from its log, never sent) would pass the throttler
+        // again and use up the per-chat reservoir: a ten-step editor stalled 20 s per step.
+        // Conversations send one or two messages per user action, far below the limits; a 429
+        // that still happens is retried.
         async (ctx, next) => {
-          for (const transformer of sending) ctx.api.config.use(transformer);
+          ctx.api.config.use(retry);
           await next();
         },
         context,

@@ -62,11 +62,10 @@ export async function faqEditor(conversation: BotConversation, ctx: Conversation
   for (;;) {
     if (draft.topic === undefined) {
       await current.reply(current.t("faq.editor.chooseTopic"), { parse_mode: "HTML", reply_markup: faqEditorTopicKeyboard(current.t, undefined) });
-      const input = await nextInput(conversation, (data) => data.startsWith("fqe:t:"));
+      const input = await nextButton(conversation, (data) => data.startsWith("fqe:t:"));
       if (!input) return;
       current = input.ctx;
-      if (input.kind === "text") await current.reply(current.t("faq.editor.useButtons"), { parse_mode: "HTML" });
-      else draft.topic = input.data.slice("fqe:t:".length) as Topic;
+      draft.topic = input.data.slice("fqe:t:".length) as Topic;
       continue;
     }
     const field = !checkFaqText("question", draft.question ?? "").ok ? "question" : !checkFaqText("answer", draft.answer ?? "").ok ? "answer" : undefined;
@@ -96,13 +95,9 @@ export async function faqEditor(conversation: BotConversation, ctx: Conversation
       parse_mode: "HTML",
       reply_markup: faqEditorPreviewKeyboard(current.t, draft.locale),
     });
-    const input = await nextInput(conversation, (data) => /^fqe:(s|c:|l:)/.test(data));
+    const input = await nextButton(conversation, (data) => /^fqe:(s|c:|l:)/.test(data));
     if (!input) return;
     current = input.ctx;
-    if (input.kind === "text") {
-      await current.reply(current.t("faq.editor.useButtons"), { parse_mode: "HTML" });
-      continue;
-    }
     const [, action, value] = input.data.split(":");
     if (action === "l") draft.locale = value as Locale;
     else if (value === "topic") draft.topic = undefined;
@@ -139,6 +134,18 @@ async function save(conversation: BotConversation, ctx: ConversationContext, dra
   return true;
 }
 
+/** The next accepted button; text meanwhile gets a hint (the buttons above stay usable). */
+async function nextButton(
+  conversation: BotConversation,
+  accepts: (data: string) => boolean,
+): Promise<Extract<Input, { kind: "button" }> | undefined> {
+  for (;;) {
+    const input = await nextInput(conversation, accepts);
+    if (!input || input.kind === "button") return input;
+    await input.ctx.reply(input.ctx.t("faq.editor.useButtons"), { parse_mode: "HTML" });
+  }
+}
+
 /**
  * The next thing the staff member sends: a text, or a tap on an editor button this step
  * accepts. Cancel (button or /abbrechen) gives undefined, after saying so. Other buttons and
@@ -157,7 +164,6 @@ async function nextInput(conversation: BotConversation, accepts: (data: string) 
       }
       if (callbackPatterns.faqEditor.test(data) && accepts(data)) {
         await ctx.answerCallbackQuery();
-        await ignoreNotModified(ctx.editMessageReplyMarkup());
         return { kind: "button", data, ctx };
       }
       const oldEditorButton = data.startsWith("fqe:");

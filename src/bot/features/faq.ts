@@ -91,22 +91,16 @@ async function handleAction(ctx: BotContext, action: FaqAction, staff: boolean):
       return ignoreNotModified(
         ctx.editMessageText(ctx.t("faq.deleteConfirm", { question: entry.question }), {
           parse_mode: "HTML",
-          reply_markup: faqDeleteKeyboard(ctx.t, entry.id, action.page),
+          reply_markup: faqDeleteKeyboard(ctx.t, entry, action.page),
         }),
       );
     }
-    case "confirmDelete": {
-      const entry = ctx.services.faq.find(action.id);
-      // Answer first, delete last: a replay after a crash takes the same path.
+    case "confirmDelete":
+      // Deleting is idempotent and the list to show comes from the button: a replay after a
+      // crash does and shows the same.
+      ctx.services.faq.delete(action.id);
       await ctx.answerCallbackQuery({ text: ctx.t("faq.deleted") });
-      if (entry) {
-        await edit(ctx, listView(ctx, entry.topic, action.page, staff));
-        ctx.services.faq.delete(entry.id);
-      } else {
-        await edit(ctx, topicsView(ctx, staff));
-      }
-      return;
-    }
+      return edit(ctx, listView(ctx, action.topic, action.page, staff));
     case "draft": {
       const prefill = ctx.services.faq.drafts.get(action.ticketId, ctx.from!.id);
       if (!prefill) return staleButton(ctx);

@@ -61,10 +61,10 @@ export function faqCardKeyboard(t: Translate, entry: { id: number; topic: Topic 
   return keyboard.text(t("faq.backToList"), callbackData.faq.list(entry.topic, page)).text(t("faq.backToTopics"), callbackData.faq.topics());
 }
 
-export function faqDeleteKeyboard(t: Translate, id: number, page: number): InlineKeyboard {
+export function faqDeleteKeyboard(t: Translate, entry: { id: number; topic: Topic }, page: number): InlineKeyboard {
   return new InlineKeyboard()
-    .text(t("faq.deleteYes"), callbackData.faq.confirmDelete(id, page))
-    .text(t("faq.deleteNo"), callbackData.faq.entry(id, page));
+    .text(t("faq.deleteYes"), callbackData.faq.confirmDelete(entry.id, entry.topic, page))
+    .text(t("faq.deleteNo"), callbackData.faq.entry(entry.id, page));
 }
 
 /** The editor's topic choice (current topic marked), with a way out. */
