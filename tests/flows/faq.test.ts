@@ -190,14 +190,15 @@ describe("FAQ for staff", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
-  it("edits an entry: answer and language changed, topic kept", async () => {
+  it("edits an entry: answer, language and topic changed", async () => {
     const entry = seed(h, "arbeit", "Arbeitserlaubnis mit Duldung?", "Alte Antwort.");
     const card = await openCard(STAFF_MEMBER, "Arbeitserlaubnis mit Duldung?", "Arbeit & Ausbildung (1)");
     expect(card.text).toContain("Alte Antwort.");
     const [preview] = await h.sentDuring(STAFF_MEMBER, () => h.handle(h.fake.userClicksButton(STAFF_MEMBER, card, "✏️ Bearbeiten")));
     expect(preview!.text).toContain("Vorschau\n\nArbeitserlaubnis mit Duldung?\n\nAlte Antwort.");
 
-    const [askAnswer] = await h.sentDuring(STAFF_MEMBER, () => h.handle(h.fake.userClicksButton(STAFF_MEMBER, preview!, "✏️ Antwort ändern")));
+    const [current, askAnswer] = await h.sentDuring(STAFF_MEMBER, () => h.handle(h.fake.userClicksButton(STAFF_MEMBER, preview!, "✏️ Antwort ändern")));
+    expect(current!.text).toBe("Bisher:\n\nAlte Antwort.");
     expect(askAnswer!.text).toContain("Bitte senden Sie die Antwort");
     // A button of the preview does not apply while the answer is asked for.
     const old = h.fake.userClicksButton(STAFF_MEMBER, preview!, "💾 Speichern");
@@ -209,12 +210,16 @@ describe("FAQ for staff", () => {
     );
     const [preview3] = await h.sentDuring(STAFF_MEMBER, () => h.handle(h.fake.userClicksButton(STAFF_MEMBER, preview2!, "🌐 Sprache: Deutsch")));
     expect(buttonTexts(preview3)).toContain("🌐 Sprache: English");
-    await h.handle(h.fake.userClicksButton(STAFF_MEMBER, preview3!, "💾 Speichern"));
+    const [askTopic] = await h.sentDuring(STAFF_MEMBER, () => h.handle(h.fake.userClicksButton(STAFF_MEMBER, preview3!, "🏷 Thema ändern")));
+    expect(buttonTexts(askTopic)).toContain("✅ Arbeit & Ausbildung");
+    const [preview4] = await h.sentDuring(STAFF_MEMBER, () => h.handle(h.fake.userClicksButton(STAFF_MEMBER, askTopic!, "Wohnen")));
+    expect(preview4!.text).toMatch(/\n\nWohnen$/);
+    await h.handle(h.fake.userClicksButton(STAFF_MEMBER, preview4!, "💾 Speichern"));
 
     expect(rows(h)).toEqual([
       expect.objectContaining({
         id: entry.id,
-        topic: "arbeit",
+        topic: "wohnen",
         locale: "en",
         answer: "With a work permit from the immigration office.",
         created_by: STAFF_ADMIN,

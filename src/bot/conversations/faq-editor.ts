@@ -59,9 +59,10 @@ export async function faqEditor(conversation: BotConversation, ctx: Conversation
   const draftKey = `${staffId}:${await conversation.external(() => crypto.randomUUID())}`;
 
   let current = ctx;
+  let previousTopic: Topic | undefined;
   for (;;) {
     if (draft.topic === undefined) {
-      await current.reply(current.t("faq.editor.chooseTopic"), { parse_mode: "HTML", reply_markup: faqEditorTopicKeyboard(current.t, undefined) });
+      await current.reply(current.t("faq.editor.chooseTopic"), { parse_mode: "HTML", reply_markup: faqEditorTopicKeyboard(current.t, previousTopic) });
       const input = await nextButton(conversation, (data) => data.startsWith("fqe:t:"));
       if (!input) return;
       current = input.ctx;
@@ -99,24 +100,26 @@ export async function faqEditor(conversation: BotConversation, ctx: Conversation
     if (!input) return;
     current = input.ctx;
     const [, action, value] = input.data.split(":");
+    if (action === "s") return save(conversation, current, draft, start.entryId, draftKey);
     if (action === "l") draft.locale = value as Locale;
-    else if (value === "topic") draft.topic = undefined;
-    else if (value === "question") draft.question = undefined;
-    else if (value === "answer") draft.answer = undefined;
-    else if (action === "s") {
-      const done = await save(conversation, current, draft, start.entryId, draftKey);
-      if (done) return;
+    else if (value === "topic") {
+      previousTopic = draft.topic;
+      draft.topic = undefined;
+    } else if (value === "question" || value === "answer") {
+      // The text so far, plain, to copy and change.
+      await current.reply(current.t("faq.editor.current", { text: draft[value] }), { parse_mode: "HTML" });
+      draft[value] = undefined;
     }
   }
 }
 
-/** Saves the draft; false if the entry vanished meanwhile (then the editor ends too). */
-async function save(conversation: BotConversation, ctx: ConversationContext, draft: Draft, entryId: number | undefined, draftKey: string): Promise<boolean> {
+/** Saves the draft (if the person is still staff and, when editing, the entry still exists). */
+async function save(conversation: BotConversation, ctx: ConversationContext, draft: Draft, entryId: number | undefined, draftKey: string): Promise<void> {
   const valid = validFaqDraft(draft)!;
   const role = await conversation.external(() => ctx.staffRole());
   if (role === "none") {
     await ctx.reply(ctx.t("staff.onlyStaff"), { parse_mode: "HTML" });
-    return true;
+    return;
   }
   const staffId = ctx.from!.id;
   const id = await conversation.external(() => {
@@ -126,12 +129,11 @@ async function save(conversation: BotConversation, ctx: ConversationContext, dra
   });
   if (id === null) {
     await ctx.reply(ctx.t("faq.notFound"), { parse_mode: "HTML" });
-    return true;
+    return;
   }
   await ctx.reply(ctx.t("faq.editor.saved"), { parse_mode: "HTML" });
   const entry = { ...valid, id };
   await ctx.reply(formatFaqCard(ctx.t, entry, { staff: true }), { parse_mode: "HTML", reply_markup: faqCardKeyboard(ctx.t, entry, 0, true) });
-  return true;
 }
 
 /** The next accepted button; text meanwhile gets a hint (the buttons above stay usable). */
