@@ -4,10 +4,12 @@ import type { BotContext } from "../../src/bot/context.js";
 import { startFaqDraft } from "../../src/bot/features/faq.js";
 import { createServices } from "../../src/bot/services.js";
 import { createConfig } from "../../src/config.js";
+import { closeDb, openDb } from "../../src/db/client.js";
 import { createFaqEntry } from "../../src/db/repositories/faq.js";
 import { StaffDirectory } from "../../src/domain/staff.js";
 import type { Topic } from "../../src/domain/topics.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../helpers/flow.js";
+import { tempDir } from "../helpers/db.js";
 import { onboard } from "../helpers/onboard.js";
 
 const ANNA = 2001;
@@ -352,5 +354,31 @@ describe("FAQ for staff", () => {
       expect.stringContaining("Bitte senden Sie die Frage"),
     ]);
     expect(failedCalls(h.fake).map((c) => c.method)).toEqual(["sendMessage"]);
+  });
+
+  it("keeps an open editor across a restart", async () => {
+    const file = `${tempDir()}/faq.db`;
+    const first = await createFlowHarness({}, { db: openDb(file) });
+    const [topics] = await first.sentDuring(STAFF_ADMIN, () => first.handle(first.fake.userSendsCommand(STAFF_ADMIN, "faq")));
+    const [askTopic] = await first.sentDuring(STAFF_ADMIN, () => first.handle(first.fake.userClicksButton(STAFF_ADMIN, topics!, "➕ Neuer Eintrag")));
+    await first.handle(first.fake.userClicksButton(STAFF_ADMIN, askTopic!, "Schule & Kita"));
+    await first.handle(first.fake.userSendsText(STAFF_ADMIN, "Ab wann gilt die Schulpflicht?"));
+    await first.close();
+    closeDb(first.db);
+
+    const second = await createFlowHarness({}, { db: openDb(file) });
+    // A new fake numbers updates from the start again; the journal would take them for repeats.
+    for (let i = 0; i < 10; i++) second.fake.userSendsText(STAFF_MEMBER, "-");
+    try {
+      const [preview] = await second.sentDuring(STAFF_ADMIN, () =>
+        second.handle(second.fake.userSendsText(STAFF_ADMIN, "Spätestens drei Monate nach dem Zuzug.")),
+      );
+      expect(preview!.text).toBe("Vorschau\n\nAb wann gilt die Schulpflicht?\n\nSpätestens drei Monate nach dem Zuzug.\n\nSchule & Kita");
+      await second.handle(second.fake.userClicksButton(STAFF_ADMIN, preview!, "💾 Speichern"));
+      expect(rows(second)).toEqual([expect.objectContaining({ topic: "schule", question: "Ab wann gilt die Schulpflicht?" })]);
+    } finally {
+      await second.close();
+      closeDb(second.db);
+    }
   });
 });
