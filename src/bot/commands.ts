@@ -3,7 +3,7 @@ import type { BotCommand } from "grammy/types";
 import { SUPPORTED_LOCALES, type Config } from "../config.js";
 import type { I18n, Translate } from "./i18n.js";
 
-const PRIVATE_COMMANDS = ["start", "frage", "meinefragen", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen"];
+const PRIVATE_COMMANDS = ["start", "frage", "meinefragen", "faq", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen"];
 
 function privateCommands(t: Translate): BotCommand[] {
   return PRIVATE_COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));

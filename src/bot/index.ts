@@ -15,6 +15,7 @@ import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
 import { consentGate } from "./features/consent-gate.js";
+import { createFaqStaffFeature, faqBrowsing } from "./features/faq.js";
 import { createMenu } from "./features/menu.js";
 import { municipalityPicker } from "./features/municipality-picker.js";
 import { onboarding } from "./features/onboarding.js";
@@ -79,10 +80,10 @@ export function createBot(deps: BotDeps): LotsenBot {
   };
   const bot = new Bot<BotContext>(config.botToken, { botInfo: deps.botInfo, client });
   // The throttler sits closest to the network, so retries are throttled too. One throttler for
-  // the bot, its conversations (which build their own Api objects) and the ticket relay, so
-  // limits are shared.
+  // the bot and the ticket relay, so limits are shared (conversations: see below).
   const throttler = throttleSending(apiThrottler(THROTTLE));
-  const sending = [throttler, autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 })];
+  const retry = autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 });
+  const sending = [throttler, retry];
   for (const transformer of sending) bot.api.config.use(transformer);
   // The relay has its own queue in the database: rather than keep a volunteer waiting through a
   // long backoff, it retries once, then reports the message as queued and tries again later.
@@ -109,8 +110,14 @@ export function createBot(deps: BotDeps): LotsenBot {
     conversations<BotContext, ConversationContext>({
       storage: conversationStorage(db),
       plugins: [
+        // Only auto-retry, not the throttler: a conversation replays from its start on every
+        // update, and transformers installed here sit above its replay layer, so every earlier
+        // call of the conversation (answered from its log, never sent) would pass the throttler
+        // again and use up the per-chat reservoir: a ten-step editor stalled 20 s per step.
+        // Conversations send one or two messages per user action, far below the limits; a 429
+        // that still happens is retried.
         async (ctx, next) => {
-          for (const transformer of sending) ctx.api.config.use(transformer);
+          ctx.api.config.use(retry);
           await next();
         },
         context,
@@ -121,6 +128,8 @@ export function createBot(deps: BotDeps): LotsenBot {
   const isMenuLabel = menuLabelMatcher(i18n);
   // Before the staff feature, which keeps the rest of the staff group's chatter to itself.
   root.use(createTicketStaffFeature({ relay, staffChatId: config.staffChatId }));
+  // Staff FAQ tools before the staff group's catch-all and before the consent gate.
+  root.use(createFaqStaffFeature(config.staffChatId));
   root.use(createStaffFeature(config.staffChatId));
   root.use(otherGroups);
   root.use(onboarding);
@@ -130,6 +139,7 @@ export function createBot(deps: BotDeps): LotsenBot {
   root.use(municipalityPicker);
   root.use(createMenu(i18n));
   root.use(settings);
+  root.use(faqBrowsing);
   root.use(createFollowUpFeature(relay));
   root.use(unhandled);
 

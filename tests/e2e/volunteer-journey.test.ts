@@ -18,11 +18,11 @@ describe("the real process against the fake Bot API", () => {
     const bot = await world.startBot();
     queryDb(world.databasePath, (db) => {
       const tables = db.prepare("select name from sqlite_master where type = 'table'").all().map((r) => (r as { name: string }).name);
-      expect(tables).toEqual(expect.arrayContaining(["users", "municipalities", "helper_circles", "update_journal", "sessions", "__drizzle_migrations"]));
+      expect(tables).toEqual(expect.arrayContaining(["users", "municipalities", "helper_circles", "update_journal", "sessions", "faq_entries", "faq_search", "__drizzle_migrations"]));
       expect(db.prepare("select count(*) n from municipalities").get()).toEqual({ n: 28 });
     });
     await world.fake.waitForCall((c) => c.method === "setMyCommands" && (c.params.scope as { type: string }).type === "chat");
-    expect(world.fake.commands({ type: "all_private_chats" }, "en").length).toBe(10);
+    expect(world.fake.commands({ type: "all_private_chats" }, "en").length).toBe(11);
     expect(world.fake.callsTo("deleteWebhook")).toHaveLength(1);
     // Logs are structured and never contain the token.
     expect(jsonLines(bot.lines).length).toBeGreaterThan(0);

@@ -1544,14 +1544,36 @@ export class FakeTelegram extends EventEmitter {
         `FakeTelegram: no callback button "${buttonTextOrData}" on message ${messageId} in chat ${chatId} (buttons: ${available})`,
       );
     }
+    return this.pushCallbackQuery(user, record, stored.message, button.data);
+  }
+
+  /**
+   * A modified client sends callback data that no button of the message carries (Telegram
+   * delivers it all the same, for any message of the bot with an inline keyboard). For tests of
+   * forged or outdated data.
+   */
+  userSendsCallbackData(userId: number, target: Message | MessageRef, data: string): Update {
+    const user = this.requireUser(userId);
+    const chatId = "chat" in target ? target.chat.id : target.chatId;
+    const messageId = "message_id" in target ? target.message_id : target.messageId;
+    const record = this.requireChat(chatId);
+    const stored = this.findMessage(record, messageId);
+    if (!stored) throw new Error(`FakeTelegram: message ${messageId} not found in chat ${chatId}`);
+    if (inlineButtons(stored.message.reply_markup).length === 0) {
+      throw new Error(`FakeTelegram: message ${messageId} in chat ${chatId} has no inline keyboard to send callback data from`);
+    }
+    return this.pushCallbackQuery(user, record, stored.message, data);
+  }
+
+  private pushCallbackQuery(user: User, record: ChatRecord, message: Message, data: string): Update {
     const id = String(4_200_000_000_000_000_000n + BigInt(++this.queryCounter));
     this.callbackQueries.set(id, { answered: false });
     const callbackQuery = {
       id,
       from: structuredClone(user),
-      message: structuredClone(stored.message),
-      chat_instance: chatInstance(chatId),
-      data: button.data,
+      message: structuredClone(message),
+      chat_instance: chatInstance(message.chat.id),
+      data,
     };
     return this.pushUpdate({ callback_query: callbackQuery } as Omit<Update, "update_id">, this.deliverable(record));
   }

@@ -52,6 +52,7 @@ describe("onboarding", () => {
     const keyboard = (menuCall.params.reply_markup as { keyboard: Array<Array<{ text: string }>>; is_persistent: boolean });
     expect(keyboard.keyboard.flat().map((b) => b.text)).toEqual([
       "❓ Frage stellen",
+      "📚 Häufige Fragen",
       "📅 Schulungen",
       "📇 Helferkreise",
       "⚙️ Einstellungen",

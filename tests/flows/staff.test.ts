@@ -72,7 +72,7 @@ describe("staff", () => {
     await registerCommands(h.bot.api, createConfig({ BOT_TOKEN: h.bot.token, STAFF_CHAT_ID: String(STAFF_CHAT_ID) }), h.bot.i18n);
     const privateScope = { type: "all_private_chats" };
     expect(h.fake.commands(privateScope, "de").map((c) => c.command)).toEqual([
-      "start", "frage", "meinefragen", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen",
+      "start", "frage", "meinefragen", "faq", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen",
     ]);
     expect(h.fake.commands(privateScope, "en").find((c) => c.command === "frage")?.description).toBe("Ask the guide team a question");
     expect(h.fake.commands({ type: "chat", chat_id: STAFF_CHAT_ID }, "de").map((c) => c.command)).toEqual([

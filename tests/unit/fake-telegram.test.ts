@@ -320,6 +320,16 @@ describe("callback queries", () => {
     expect(() => fake.userClicksButton(ANNA, message, "Vielleicht")).toThrow(/no callback button "Vielleicht"/);
   });
 
+  it("delivers forged callback data from a message with an inline keyboard", async () => {
+    const message = await send(ANNA, "Mitmachen?", { reply_markup: keyboard(["Ja", "join:yes"]) });
+    const update = fake.userSendsCallbackData(ANNA, message, "admin:delete:1");
+    expect(update.callback_query).toMatchObject({ from: { id: ANNA }, data: "admin:delete:1", message: { message_id: message.message_id } });
+    expect(update.callback_query?.chat_instance).toBe(fake.userClicksButton(ANNA, message, "Ja").callback_query?.chat_instance);
+    expect(await ok("answerCallbackQuery", { callback_query_id: update.callback_query?.id, text: "Nein." })).toBe(true);
+    const plain = await send(ANNA, "Ohne Knöpfe");
+    expect(() => fake.userSendsCallbackData(ANNA, plain, "x")).toThrow(/no inline keyboard/);
+  });
+
   it("answers inline queries", async () => {
     const update = fake.userSendsInlineQuery(ANNA, "lotse");
     const id = update.inline_query?.id ?? "";

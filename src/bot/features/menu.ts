@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import type { I18n } from "../i18n.js";
 import { mainMenuKeyboard, menuLabels, type MenuEntry } from "../keyboards/main-menu.js";
+import { showFaqTopics } from "./faq.js";
 import { startQuestion } from "./questions.js";
 import { showSettings } from "./settings.js";
 
@@ -15,6 +16,7 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
 
   const actions: Record<MenuEntry, (ctx: BotContext) => Promise<unknown>> = {
     ask: startQuestion,
+    faq: showFaqTopics,
     trainings: (ctx) => ctx.reply(ctx.t("trainings.notYet"), { parse_mode: "HTML" }),
     circles: (ctx) => ctx.reply(ctx.t("circles.notYet"), { parse_mode: "HTML" }),
     settings: showSettings,
@@ -22,6 +24,7 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
   };
 
   const commands: Record<string, MenuEntry> = {
+    faq: "faq",
     schulungen: "trainings",
     helferkreise: "circles",
     hilfe: "help",

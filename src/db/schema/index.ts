@@ -5,3 +5,4 @@ export * from "./memberships.js";
 export * from "./sessions.js";
 export * from "./update-journal.js";
 export * from "./tickets.js";
+export * from "./faq.js";
