@@ -15,7 +15,7 @@ import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
 import { consentGate } from "./features/consent-gate.js";
-import { createFaqStaffFeature, faqBrowsing } from "./features/faq.js";
+import { createFaqStaffFeature, faqBrowsing, startFaqDraft } from "./features/faq.js";
 import { createMenu } from "./features/menu.js";
 import { municipalityPicker } from "./features/municipality-picker.js";
 import { onboarding } from "./features/onboarding.js";
@@ -27,6 +27,7 @@ import { unhandled } from "./features/unhandled.js";
 import { createI18n, type I18n } from "./i18n.js";
 import { attachContext } from "./middlewares/attach-context.js";
 import { createFollowUpFeature, createQuestionsFeature } from "./features/questions.js";
+import { formatFaqCard } from "./format.js";
 import { createTicketStaffFeature } from "./features/ticket-staff.js";
 import { menuLabelMatcher } from "./keyboards/main-menu.js";
 import { TicketRelay } from "./questions/relay.js";
@@ -127,7 +128,13 @@ export function createBot(deps: BotDeps): LotsenBot {
   const relay = new TicketRelay({ api: relayApi, services, config, i18n, logger });
   const isMenuLabel = menuLabelMatcher(i18n);
   // Before the staff feature, which keeps the rest of the staff group's chatter to itself.
-  root.use(createTicketStaffFeature({ relay, staffChatId: config.staffChatId }));
+  root.use(
+    createTicketStaffFeature({
+      relay,
+      staffChatId: config.staffChatId,
+      startFaqDraft: async (ctx, draft) => (await startFaqDraft(ctx, draft)) !== "unreachable",
+    }),
+  );
   // Staff FAQ tools before the staff group's catch-all and before the consent gate.
   root.use(createFaqStaffFeature(config.staffChatId));
   root.use(createStaffFeature(config.staffChatId));
@@ -135,7 +142,13 @@ export function createBot(deps: BotDeps): LotsenBot {
   root.use(onboarding);
   root.use(privacy);
   root.use(consentGate);
-  root.use(createQuestionsFeature({ relay, isMenuLabel }));
+  root.use(
+    createQuestionsFeature({
+      relay,
+      isMenuLabel,
+      faqMatches: (ctx, text) => ctx.services.faq.match(text, ctx.locale).map((entry) => formatFaqCard(ctx.t, entry)),
+    }),
+  );
   root.use(municipalityPicker);
   root.use(createMenu(i18n));
   root.use(settings);

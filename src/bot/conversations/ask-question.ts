@@ -90,7 +90,9 @@ export function createAskQuestion(deps: AskQuestionDeps) {
     const firstText = parts[0]!.text ?? parts[0]!.caption ?? "";
     const cards = deps.faqMatches && firstText ? await conversation.external(() => deps.faqMatches!(ctx, firstText)) : [];
     if (cards.length > 0) {
-      await ctx.reply([ctx.t("questions.faqIntro"), ...cards].join("\n\n"), { parse_mode: "HTML" });
+      await ctx.reply(ctx.t("questions.faqIntro"), { parse_mode: "HTML" });
+      // One message per entry: each card fits Telegram's 4096 characters, three together may not.
+      for (const card of cards) await ctx.reply(card, { parse_mode: "HTML" });
     }
     const topicLabel = ctx.t(`topics.${topic}`);
     const confirmText = cards.length > 0 ? ctx.t("questions.faqQuestion") : ctx.t("questions.confirm", { topic: topicLabel });

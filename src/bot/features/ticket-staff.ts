@@ -1,6 +1,8 @@
 import { Composer, GrammyError } from "grammy";
 import type { Message } from "grammy/types";
+import type { Locale } from "../../config.js";
 import type { Ticket } from "../../db/schema/index.js";
+import { isTopic, type Topic } from "../../domain/topics.js";
 import { parseAbsenceEnd } from "../../domain/tickets.js";
 import { callbackPatterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
@@ -12,8 +14,8 @@ import type { TicketRelay } from "../questions/relay.js";
 import { isUnreachableUser } from "../telegram-errors.js";
 
 export interface FaqDraft {
-  topic: string;
-  locale: string;
+  topic: Topic;
+  locale: Locale;
   question: string;
   answer: string;
   ticketId: number;
@@ -245,7 +247,8 @@ async function saveAsFaq(ctx: BotContext, deps: TicketStaffDeps, ticket: Ticket)
     return;
   }
   const locale = deps.relay.volunteerLocale(ticket.volunteerId);
-  const started = await deps.startFaqDraft(ctx, { topic: ticket.topic, locale, question, answer, ticketId: ticket.id });
+  const topic = isTopic(ticket.topic) ? ticket.topic : "sonstiges";
+  const started = await deps.startFaqDraft(ctx, { topic, locale, question, answer, ticketId: ticket.id });
   await ctx.answerCallbackQuery({ text: ctx.t(started ? "questions.staff.faqSentPrivately" : "questions.staff.faqStartPrivate"), show_alert: !started });
 }
 
