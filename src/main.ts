@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     clearInterval(pruneTimer);
     questionJobs.stop();
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-    await Promise.race([Promise.allSettled([pipeline.drain(), polling]), grace]);
+    await Promise.race([Promise.allSettled([pipeline.drain(), polling, bot.relay.idle()]), grace]);
     closeDb(db);
     logger.info("stopped");
     process.exit(0);

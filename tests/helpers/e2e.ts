@@ -17,11 +17,17 @@ export interface E2eWorld {
 }
 
 /** A fake Telegram on loopback with a staff group, and a temporary database for the bot. */
-export async function createE2eWorld(): Promise<E2eWorld> {
+export async function createE2eWorld(options: { /** Staff group with topics (default) or reply threads. */ forum?: boolean } = {}): Promise<E2eWorld> {
   const fake = new FakeTelegram({ token: TEST_TOKEN });
   const server = await startFakeTelegramServer(fake);
   fake.addUser({ id: STAFF_ADMIN, first_name: "Lena", language_code: "de" });
-  fake.addGroup({ id: STAFF_CHAT_ID, title: "Lotsen-Team", isForum: true, botStatus: "administrator", members: [{ user: STAFF_ADMIN, status: "administrator" }] });
+  fake.addGroup({
+    id: STAFF_CHAT_ID,
+    title: "Lotsen-Team",
+    isForum: options.forum ?? true,
+    botStatus: "administrator",
+    members: [{ user: STAFF_ADMIN, status: "administrator" }],
+  });
   const databasePath = path.join(tempDir("lotsenbot-e2e-"), "data", "lotsenbot.db");
   const processes: BotProcess[] = [];
   return {
@@ -86,4 +92,12 @@ export function queryDb<T>(databasePath: string, query: (db: Database.Database) 
   } finally {
     db.close();
   }
+}
+
+/** A German speaker's whole onboarding (no municipality) through the real bot, up to the main menu. */
+export async function onboardThroughProcess(fake: FakeTelegram, userId: number): Promise<void> {
+  const picker = await consentUpToPicker(fake, userId);
+  const finish = picker.reply_markup!.inline_keyboard.at(-1)!.at(-1)!.text;
+  fake.userClicksButton(userId, picker, finish);
+  await fake.waitForBotMessage(userId, (m) => m.text?.startsWith("Alles bereit") ?? false);
 }

@@ -42,6 +42,8 @@ const FORUM_CHECK_MS = 5 * 60_000;
  */
 export class TicketRelay {
   private readonly chains = new Map<number, Promise<unknown>>();
+  /** The header text each ticket shows now, so an unchanged header is not edited again. */
+  private readonly shownHeaders = new Map<number, string>();
   private forum: { value: boolean; checkedAt: number } | undefined;
   /** Texts of the staff group, in the bot's default language. */
   readonly staffT: Translate;
@@ -64,6 +66,11 @@ export class TicketRelay {
     return this.serialized(ticketId, () => this.deliverNow(ticketId));
   }
 
+  /** Resolves when no delivery is in progress (for a clean shutdown). */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+  }
+
   /** Retries every ticket with pending messages (called periodically and at start-up). */
   async retryPending(): Promise<void> {
     for (const ticketId of this.deps.services.tickets.withPendingMessages()) {
@@ -81,12 +88,15 @@ export class TicketRelay {
       const ticket = this.deps.services.tickets.find(ticketId);
       const chatId = this.deps.config.staffChatId;
       if (!ticket || ticket.staffHeaderMessageId === null || chatId === undefined) return;
+      const text = this.headerText(ticket);
+      if (this.shownHeaders.get(ticket.id) === text) return;
       await ignoreNotModified(
-        this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, this.headerText(ticket), {
+        this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, text, {
           parse_mode: "HTML",
           reply_markup: this.headerKeyboard(ticket),
         }),
       );
+      this.shownHeaders.set(ticket.id, text);
     });
   }
 
@@ -279,12 +289,14 @@ export class TicketRelay {
       services.tickets.setStaffPlace(current.id, { staffThreadId: current.staffThreadId, staffHeaderMessageId: null });
     }
     if (current.staffHeaderMessageId === null) {
-      const header = await api.sendMessage(chatId, this.headerText(current), {
+      const text = this.headerText(current);
+      const header = await api.sendMessage(chatId, text, {
         parse_mode: "HTML",
         reply_markup: this.headerKeyboard(current),
         ...(current.staffThreadId !== null ? { message_thread_id: current.staffThreadId } : {}),
       });
       current = { ...current, staffHeaderMessageId: header.message_id };
+      this.shownHeaders.set(current.id, text);
       services.tickets.setStaffPlace(current.id, { staffThreadId: current.staffThreadId, staffHeaderMessageId: header.message_id });
     }
     return current;
