@@ -16,3 +16,13 @@ export function formatDateTime(date: Date, t: Translate, locale: Locale, timeZon
   }).format(date);
   return t("format.dateTime", { dateTime: formatted });
 }
+
+/** "25.11.2026" / "25 Nov 2026" in the given time zone. */
+export function formatDate(date: Date, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
+    day: "2-digit",
+    month: locale === "de" ? "2-digit" : "short",
+    year: "numeric",
+    timeZone,
+  }).format(date);
+}

@@ -14,6 +14,7 @@ import type { BotContext, ConversationContext } from "./context.js";
 import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
+import { circles } from "./features/circles.js";
 import { consentGate } from "./features/consent-gate.js";
 import { createMenu } from "./features/menu.js";
 import { municipalityPicker } from "./features/municipality-picker.js";
@@ -114,6 +115,7 @@ export function createBot(deps: BotDeps): LotsenBot {
   root.use(consentGate);
   root.use(municipalityPicker);
   root.use(createMenu(i18n));
+  root.use(circles);
   root.use(settings);
   root.use(unhandled);
 

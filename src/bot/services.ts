@@ -1,5 +1,16 @@
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
+import {
+  circleNameTaken,
+  circleOfGroup,
+  deleteCircle,
+  findCircle,
+  linkedCircleGroups,
+  linkGroup,
+  listCircles,
+  saveCircle,
+  unlinkGroup,
+} from "../db/repositories/circles.js";
 import { findMunicipality, listMunicipalities, municipalityNames } from "../db/repositories/municipalities.js";
 import { countPendingUpdates } from "../db/repositories/update-journal.js";
 import {
@@ -13,6 +24,8 @@ import {
   type UserChanges,
 } from "../db/repositories/users.js";
 import { collectPersonalData, deleteAllPersonalData } from "../domain/privacy.js";
+import { exportCirclesCsv, importCirclesCsv } from "../domain/circle-import.js";
+import type { CircleDraft } from "../domain/directory.js";
 import type { StaffDirectory } from "../domain/staff.js";
 import type { UserStatus } from "../db/schema/index.js";
 
@@ -42,6 +55,21 @@ export function createServices(deps: { db: Db; config: Config; clock: () => Date
       list: () => listMunicipalities(db),
       exists: (id: number) => findMunicipality(db, id) !== undefined,
       names: (ids: number[]) => municipalityNames(db, ids),
+    },
+    circles: {
+      /** Every circle, unpublished ones and contacts included: staff only. */
+      listAll: () => listCircles(db),
+      find: (id: number) => findCircle(db, id),
+      nameTaken: (name: string, exceptId?: number) => circleNameTaken(db, name, exceptId),
+      save: (id: number | undefined, draft: CircleDraft, by: number) => saveCircle(db, id, draft, { by, at: clock() }),
+      remove: (id: number, by: number) => deleteCircle(db, id, { by, at: clock() }),
+      /** Checks a whole CSV file; applies it (one transaction) only when every row is valid. */
+      importCsv: (file: string | Uint8Array, by: number) => importCirclesCsv(db, file, { by, at: clock() }),
+      exportCsv: () => exportCirclesCsv(db),
+      linkGroup: (circleId: number, chatId: number, by: number) => linkGroup(db, circleId, chatId, { by, at: clock() }),
+      unlinkGroup: (chatId: number, by: number) => unlinkGroup(db, chatId, { by, at: clock() }),
+      ofGroup: (chatId: number) => circleOfGroup(db, chatId),
+      linkedGroups: () => linkedCircleGroups(db),
     },
     updates: {
       pendingCount: () => countPendingUpdates(db),

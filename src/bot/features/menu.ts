@@ -3,6 +3,7 @@ import { SUPPORTED_LOCALES } from "../../config.js";
 import type { BotContext } from "../context.js";
 import type { I18n } from "../i18n.js";
 import { MENU_ENTRIES, mainMenuKeyboard, type MenuEntry } from "../keyboards/main-menu.js";
+import { openDirectory } from "./circles.js";
 import { showSettings } from "./settings.js";
 
 /**
@@ -16,7 +17,7 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
   const actions: Record<MenuEntry, (ctx: BotContext) => Promise<unknown>> = {
     ask: (ctx) => ctx.reply(ctx.t("questions.notYet"), { parse_mode: "HTML" }),
     trainings: (ctx) => ctx.reply(ctx.t("trainings.notYet"), { parse_mode: "HTML" }),
-    circles: (ctx) => ctx.reply(ctx.t("circles.notYet"), { parse_mode: "HTML" }),
+    circles: openDirectory,
     settings: showSettings,
     help: (ctx) => ctx.reply(ctx.t("help.text"), { parse_mode: "HTML", reply_markup: mainMenuKeyboard(ctx.t) }),
   };
