@@ -63,11 +63,11 @@ export function normalizeName(value: string): string {
 export function nameMatches(name: string, query: string): boolean {
   const normalName = normalizeName(name);
   const normalQuery = normalizeName(query);
-  if (normalQuery === "") return false;
+  const queryWords = normalQuery.split(" ").filter((word) => word !== "i" && word !== "");
+  if (queryWords.length === 0) return false;
   if (normalName.replace(/ /g, "").includes(normalQuery.replace(/ /g, ""))) return true;
   const nameWords = normalName.split(" ");
-  const queryWords = normalQuery.split(" ").filter((word) => word !== "i");
-  return queryWords.length > 0 && queryWords.every((word) => nameWords.some((candidate) => candidate.startsWith(word)));
+  return queryWords.every((word) => nameWords.some((candidate) => candidate.startsWith(word)));
 }
 
 export interface DirectorySearchResult {
