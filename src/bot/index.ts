@@ -14,6 +14,7 @@ import type { BotContext, ConversationContext } from "./context.js";
 import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
+import { createCircleAdmin } from "./features/circle-admin.js";
 import { circles } from "./features/circles.js";
 import { consentGate } from "./features/consent-gate.js";
 import { createMenu } from "./features/menu.js";
@@ -108,6 +109,7 @@ export function createBot(deps: BotDeps): LotsenBot {
       ],
     }),
   );
+  root.use(createCircleAdmin(config.staffChatId));
   root.use(createStaffFeature(config.staffChatId));
   root.use(otherGroups);
   root.use(onboarding);

@@ -24,7 +24,7 @@ import {
   type UserChanges,
 } from "../db/repositories/users.js";
 import { collectPersonalData, deleteAllPersonalData } from "../domain/privacy.js";
-import { exportCirclesCsv, importCirclesCsv } from "../domain/circle-import.js";
+import { checkCirclesCsv, exportCirclesCsv } from "../domain/circle-import.js";
 import type { CircleDraft } from "../domain/directory.js";
 import type { StaffDirectory } from "../domain/staff.js";
 import type { UserStatus } from "../db/schema/index.js";
@@ -64,10 +64,14 @@ export function createServices(deps: { db: Db; config: Config; clock: () => Date
       save: (id: number | undefined, draft: CircleDraft, by: number) => saveCircle(db, id, draft, { by, at: clock() }),
       remove: (id: number, by: number) => deleteCircle(db, id, { by, at: clock() }),
       /** Checks a whole CSV file; applies it (one transaction) only when every row is valid. */
-      importCsv: (file: string | Uint8Array, by: number) => importCirclesCsv(db, file, { by, at: clock() }),
+      /** Checks a CSV file; `apply(by)` writes it when every row was valid. */
+      checkCsv: (file: string | Uint8Array) => {
+        const checked = checkCirclesCsv(db, file);
+        return checked.ok ? { ...checked, apply: (by: number) => checked.apply({ by, at: clock() }) } : checked;
+      },
       exportCsv: () => exportCirclesCsv(db),
-      linkGroup: (circleId: number, chatId: number, by: number) => linkGroup(db, circleId, chatId, { by, at: clock() }),
-      unlinkGroup: (chatId: number, by: number) => unlinkGroup(db, chatId, { by, at: clock() }),
+      linkGroup: (circleId: number, chatId: number, by: number | null) => linkGroup(db, circleId, chatId, { by, at: clock() }),
+      unlinkGroup: (chatId: number, by: number | null) => unlinkGroup(db, chatId, { by, at: clock() }),
       ofGroup: (chatId: number) => circleOfGroup(db, chatId),
       linkedGroups: () => linkedCircleGroups(db),
     },

@@ -1,18 +1,30 @@
 import type { Db } from "../db/client.js";
-import { listCircles, replaceAllCircles, type Change, type ImportSummary } from "../db/repositories/circles.js";
+import { listCircles, replaceAllCircles, summarizeReplacement, type Change, type ImportSummary } from "../db/repositories/circles.js";
 import { listMunicipalities } from "../db/repositories/municipalities.js";
 import { circlesToCsv, parseCirclesCsv, type CsvProblem } from "./circles-csv.js";
 
-export type ImportResult = { ok: true; summary: ImportSummary } | { ok: false; problems: CsvProblem[] };
+export type CheckedImport =
+  | {
+      ok: true;
+      /** What applying will do (computed before, so a handler can answer first and write last). */
+      summary: ImportSummary;
+      /** Makes the directory equal to the file, in one transaction. */
+      apply(change: Change): ImportSummary;
+    }
+  | { ok: false; problems: CsvProblem[] };
 
 /**
- * Checks a whole CSV file and, only when every row is valid, makes the directory equal to it in
- * one transaction. Used by the bot (a staff member sends the file) and the server CLI.
+ * Checks a whole CSV file; only a file in which every row is valid can be applied. Used by the
+ * bot (a staff member sends the file) and the server CLI.
  */
-export function importCirclesCsv(db: Db, file: string | Uint8Array, change: Change): ImportResult {
+export function checkCirclesCsv(db: Db, file: string | Uint8Array): CheckedImport {
   const parsed = parseCirclesCsv(file, listMunicipalities(db));
   if (!parsed.ok) return parsed;
-  return { ok: true, summary: replaceAllCircles(db, parsed.circles, change) };
+  return {
+    ok: true,
+    summary: summarizeReplacement(db, parsed.circles),
+    apply: (change) => replaceAllCircles(db, parsed.circles, change),
+  };
 }
 
 export function exportCirclesCsv(db: Db): string {

@@ -133,19 +133,31 @@ export interface ImportSummary {
   deleted: number;
 }
 
+function existingByName(db: Db): Map<string, { id: number; name: string }> {
+  return new Map(
+    db
+      .select({ id: helperCircles.id, name: helperCircles.name })
+      .from(helperCircles)
+      .all()
+      .map((row) => [normalizeName(row.name), row] as const),
+  );
+}
+
+/** What `replaceAllCircles` would do with this list, without doing it. */
+export function summarizeReplacement(db: Db, drafts: CircleDraft[]): ImportSummary {
+  const existing = existingByName(db);
+  const incoming = new Set(drafts.map((draft) => normalizeName(draft.name)));
+  const updated = [...incoming].filter((name) => existing.has(name)).length;
+  return { created: incoming.size - updated, updated, deleted: [...existing.keys()].filter((name) => !incoming.has(name)).length };
+}
+
 /**
  * Makes the directory equal to the given list, in one transaction: circles are matched by name
  * (so a linked Telegram group stays with its circle), new ones are created, missing ones removed.
  */
 export function replaceAllCircles(db: Db, drafts: CircleDraft[], change: Change, options: { isExample?: boolean } = {}): ImportSummary {
   return db.transaction(() => {
-    const existing = new Map(
-      db
-        .select({ id: helperCircles.id, name: helperCircles.name })
-        .from(helperCircles)
-        .all()
-        .map((row) => [normalizeName(row.name), row] as const),
-    );
+    const existing = existingByName(db);
     const summary: ImportSummary = { created: 0, updated: 0, deleted: 0 };
     const kept = new Set<number>();
     for (const draft of drafts) {
