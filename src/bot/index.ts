@@ -77,10 +77,9 @@ export function createBot(deps: BotDeps): LotsenBot {
       fetch: createEffectsFetch(db, deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>)),
     },
   });
-  // The throttler sits closest to the network, so retries are throttled too. One throttler for
-  // the bot and its conversations (which build their own Api objects), so limits are shared.
-  const sending = [throttleSending(apiThrottler(THROTTLE)), autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 })];
-  for (const transformer of sending) bot.api.config.use(transformer);
+  // The throttler sits closest to the network, so retries are throttled too.
+  const retry = autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 });
+  for (const transformer of [throttleSending(apiThrottler(THROTTLE)), retry]) bot.api.config.use(transformer);
 
   const staff = new StaffDirectory({
     staffChatId: config.staffChatId,
@@ -101,8 +100,13 @@ export function createBot(deps: BotDeps): LotsenBot {
     conversations<BotContext, ConversationContext>({
       storage: conversationStorage(db),
       plugins: [
+        // Conversations build their own Api objects, with the recorder that answers replayed
+        // calls innermost: a transformer added here also sees every replayed call. A throttler
+        // here would count all earlier calls of the flow again on each step (a 20-step flow
+        // stalled for 20 s per step), so conversations, which write into one chat at a
+        // person's pace, get the retry on 429 only.
         async (ctx, next) => {
-          for (const transformer of sending) ctx.api.config.use(transformer);
+          ctx.api.config.use(retry);
           await next();
         },
         context,

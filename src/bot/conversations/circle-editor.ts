@@ -234,7 +234,6 @@ async function askMunicipalities(io: EditorIo, municipalities: NamedMunicipality
         continue;
       }
       await choice.ctx.answerCallbackQuery();
-      await ignoreNotModified(choice.ctx.editMessageReplyMarkup({ reply_markup: undefined }));
       return municipalities.filter((m) => chosen.has(m.id)).map((m) => m.id);
     }
     await choice.ctx.answerCallbackQuery();
@@ -316,9 +315,9 @@ class EditorIo {
   /** Sends a prompt with buttons and waits for a tap on one of them. */
   async buttons(prompt: string, keyboard: InlineKeyboard): Promise<Extract<Input, { kind: "button" }>> {
     const message = await this.ctx.reply(prompt, { parse_mode: "HTML", reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+    // The keyboard stays (fewer edits, kinder to the chat's rate limit); taps on it later are stale.
     const choice = await this.button(message.message_id);
     await choice.ctx.answerCallbackQuery();
-    await ignoreNotModified(choice.ctx.editMessageReplyMarkup({ reply_markup: undefined }));
     return choice;
   }
 
@@ -358,7 +357,6 @@ class EditorIo {
     }
     if (match[1] === "x") {
       await ctx.answerCallbackQuery();
-      await ignoreNotModified(ctx.editMessageReplyMarkup({ reply_markup: undefined }));
       throw new Cancelled();
     }
     return { kind: "button", action: match[1] as EditorAction, argument: match[2], flag: match[3], ctx };

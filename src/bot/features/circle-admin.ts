@@ -17,9 +17,9 @@ const MAX_CSV_BYTES = 1024 * 1024;
 export function createCircleAdmin(staffChatId: number | undefined): Composer<BotContext> {
   const admin = new Composer<BotContext>();
   const staffChat = (ctx: BotContext) => staffChatId !== undefined && ctx.chat?.id === staffChatId;
-  const where = admin.filter((ctx) => ctx.chat?.type === "private" || staffChat(ctx));
-
+  // First: a running flow gets its answers before any command or text handler sees them.
   admin.chatType("private").use(createConversation<BotContext, ConversationContext>(circleEditor, CIRCLE_EDITOR));
+  const where = admin.filter((ctx) => ctx.chat?.type === "private" || staffChat(ctx));
 
   /** True for staff; others are told that this is for the team. */
   async function isStaff(ctx: BotContext): Promise<boolean> {
