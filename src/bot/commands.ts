@@ -9,9 +9,17 @@ function privateCommands(t: Translate): BotCommand[] {
   return PRIVATE_COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));
 }
 
+/**
+ * The staff group's menu. The circle flows (/kreis_neu, /kreis_bearbeiten) run in a private chat;
+ * they are listed here so staff find them (in the group they answer with a link to the chat).
+ * Private chats share one menu for everyone, so staff commands are not offered there.
+ */
 function staffCommands(t: Translate): BotCommand[] {
   return [
     { command: "status", description: t("commands.status") },
+    { command: "kreis_neu", description: t("commands.kreis_neu") },
+    { command: "kreis_bearbeiten", description: t("commands.kreis_bearbeiten") },
+    { command: "kreise_export", description: t("commands.kreise_export") },
     { command: "hilfe", description: t("commands.staffHelp") },
   ];
 }

@@ -75,7 +75,7 @@ describe("staff", () => {
       "start", "frage", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen",
     ]);
     expect(h.fake.commands(privateScope, "en").find((c) => c.command === "frage")?.description).toBe("Ask the guide team a question");
-    expect(h.fake.commands({ type: "chat", chat_id: STAFF_CHAT_ID }, "de").map((c) => c.command)).toEqual(["status", "hilfe"]);
+    expect(h.fake.commands({ type: "chat", chat_id: STAFF_CHAT_ID }, "de").map((c) => c.command)).toEqual(["status", "kreis_neu", "kreis_bearbeiten", "kreise_export", "hilfe"]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 });
