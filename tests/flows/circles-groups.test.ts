@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { linkedCircleGroups } from "../../src/db/repositories/circles.js";
 import { buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../helpers/flow.js";
+import { onboard } from "../helpers/onboard.js";
 
 const CIRCLE_GROUP = -1002000000042;
 const GROUP_ADMIN = 4101;
@@ -61,5 +62,23 @@ describe("linking a helper circle's own Telegram group", () => {
     });
     expect(sent.map((m) => m.text)).toEqual(Array(2).fill("Das können nur Administratorinnen und Administratoren dieser Gruppe."));
     expect(linkedCircleGroups(h.db)).toEqual([]);
+  });
+
+  it("shows who linked a group in their data export, and forgets it on erasure", async () => {
+    await onboard(h, GROUP_ADMIN);
+    const [pick] = await h.sentDuring(CIRCLE_GROUP, () => h.handle(inGroup(GROUP_ADMIN, "verknuepfen")));
+    await h.handle(h.fake.userClicksButton(GROUP_ADMIN, pick!, "Helferkreis Oberstdorf"));
+
+    await h.handle(h.fake.userSendsCommand(GROUP_ADMIN, "meinedaten"));
+    const file = await h.bot.api.getFile(h.fake.lastBotMessage(GROUP_ADMIN)!.document!.file_id);
+    const body = await (await fetch(`${h.server.url}/file/bot${h.bot.token}/${file.file_path}`)).json();
+    expect(body.helperCircleChanges).toEqual([{ circle: "Helferkreis Oberstdorf", action: "link", at: expect.any(String) }]);
+
+    await h.handle(h.fake.userSendsCommand(GROUP_ADMIN, "loeschen"));
+    await h.handle(h.fake.userClicksButton(GROUP_ADMIN, h.fake.lastBotMessage(GROUP_ADMIN)!, "🗑 Ja, alles löschen"));
+    expect(h.db.$client.prepare("select count(*) n from circle_changes where changed_by = ?").get(GROUP_ADMIN)).toEqual({ n: 0 });
+    expect(h.db.$client.prepare("select count(*) n from circle_changes where action = 'link'").get()).toEqual({ n: 1 });
+    // The link itself belongs to the circle and stays.
+    expect(linkedCircleGroups(h.db).map((g) => g.name)).toEqual(["Helferkreis Oberstdorf"]);
   });
 });
