@@ -55,6 +55,18 @@ describe("linking a helper circle's own Telegram group", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
+  it("unlinks a group that removes the bot, keeping the circle's last-updated date", async () => {
+    const updatedAt = () => h.db.$client.prepare("select updated_at from helper_circles where name = 'Helferkreis Oberstdorf'").get();
+    const before = updatedAt();
+    const [pick] = await h.sentDuring(CIRCLE_GROUP, () => h.handle(inGroup(GROUP_ADMIN, "verknuepfen")));
+    await h.handle(h.fake.userClicksButton(GROUP_ADMIN, pick!, "Helferkreis Oberstdorf"));
+    expect(linkedCircleGroups(h.db)).toHaveLength(1);
+    expect(updatedAt()).toEqual(before);
+    await h.handle(h.fake.botRemovedFromGroup(CIRCLE_GROUP, GROUP_ADMIN));
+    expect(linkedCircleGroups(h.db)).toEqual([]);
+    expect(h.db.$client.prepare("select action, changed_by from circle_changes where action = 'unlink'").all()).toEqual([{ action: "unlink", changed_by: GROUP_ADMIN }]);
+  });
+
   it("refuses members who are not admins of the group", async () => {
     const sent = await h.sentDuring(CIRCLE_GROUP, async () => {
       await h.handle(inGroup(GROUP_MEMBER, "verknuepfen"));
@@ -72,7 +84,7 @@ describe("linking a helper circle's own Telegram group", () => {
     await h.handle(h.fake.userSendsCommand(GROUP_ADMIN, "meinedaten"));
     const file = await h.bot.api.getFile(h.fake.lastBotMessage(GROUP_ADMIN)!.document!.file_id);
     const body = await (await fetch(`${h.server.url}/file/bot${h.bot.token}/${file.file_path}`)).json();
-    expect(body.helperCircleChanges).toEqual([{ circle: "Helferkreis Oberstdorf", action: "link", at: expect.any(String) }]);
+    expect((body as { helperCircleChanges: unknown }).helperCircleChanges).toEqual([{ circle: "Helferkreis Oberstdorf", action: "link", at: expect.any(String) }]);
 
     await h.handle(h.fake.userSendsCommand(GROUP_ADMIN, "loeschen"));
     await h.handle(h.fake.userClicksButton(GROUP_ADMIN, h.fake.lastBotMessage(GROUP_ADMIN)!, "🗑 Ja, alles löschen"));

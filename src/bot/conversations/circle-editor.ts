@@ -1,6 +1,17 @@
 import { InlineKeyboard } from "grammy";
-import { readContact } from "../../domain/circles-csv.js";
-import { LIMITS, MAX_CONTACTS, optionalText, type Circle, type CircleDraft, type ContactDraft, type NamedMunicipality } from "../../domain/directory.js";
+import {
+  checkEmail,
+  checkPhone,
+  checkTelegramUsername,
+  LIMITS,
+  MAX_CONTACTS,
+  normalizeTelegramUsername,
+  optionalText,
+  type Circle,
+  type CircleDraft,
+  type ContactDraft,
+  type NamedMunicipality,
+} from "../../domain/directory.js";
 import { callbackData, callbackPatterns, type EditorAction } from "../callback-data.js";
 import { circleCard } from "../circle-card.js";
 import type { BotConversation, ConversationContext } from "../context.js";
@@ -255,32 +266,38 @@ async function askContacts(io: EditorIo, initial: ContactDraft[]): Promise<Conta
   }
 }
 
-/** One contact, field by field; each answer is checked like a CSV cell. */
+/** One contact, field by field, each answer checked by the same rules as a CSV cell. */
 async function askContact(io: EditorIo): Promise<ContactDraft> {
-  const field = async (key: string, check: (value: string) => string | undefined): Promise<string> => {
-    let prompt = io.t(key, { max: LIMITS.contactName });
-    for (;;) {
-      const value = (await io.text(prompt)).trim();
-      const problem = check(value);
-      if (!problem) return value;
-      prompt = `${io.t(problem, { max: LIMITS.contactName })}\n\n${io.t(key, { max: LIMITS.contactName })}`;
-    }
+  const optional = (problem: string, invalid: (value: string) => unknown) => (answer: string) => {
+    const value = optionalText(answer);
+    return value !== null && invalid(value) ? problem : undefined;
   };
-  const raw = { name: "", phone: "", email: "", telegram: "", published: "" };
-  /** The problem readContact finds in one field, as a locale key. */
-  const problemIn = (fieldName: string) => (candidate: Partial<typeof raw>) => {
-    let found: string | undefined;
-    readContact({ ...raw, name: raw.name || "x", ...candidate }, (kind, where) => {
-      if (where === fieldName && !found) found = kind === "contactWithoutName" ? "circles.staff.askContactName" : `circles.staff.${kind}`;
-    });
-    return found;
-  };
-  raw.name = await field("circles.staff.askContactName", (v) => (v === "" || v === "-" ? "circles.staff.askContactName" : problemIn("name")({ name: v })));
-  raw.phone = await field("circles.staff.askPhone", (v) => problemIn("telefon")({ phone: v }));
-  raw.email = await field("circles.staff.askEmail", (v) => problemIn("email")({ email: v }));
-  raw.telegram = await field("circles.staff.askTelegram", (v) => problemIn("telegram")({ telegram: v }));
-  raw.published = (await askYesNo(io, io.t("circles.staff.askContactPublished"))) ? "ja" : "nein";
-  return readContact(raw, () => undefined)!;
+  const name = await askChecked(io, "circles.staff.askContactName", (answer) => {
+    const value = optionalText(answer);
+    if (value === null) return "circles.staff.askContactName";
+    return value.length > LIMITS.contactName ? "circles.staff.tooLong" : undefined;
+  });
+  const phone = await askChecked(io, "circles.staff.askPhone", optional("circles.staff.badPhone", checkPhone));
+  const email = await askChecked(io, "circles.staff.askEmail", optional("circles.staff.badEmail", checkEmail));
+  const telegram = await askChecked(
+    io,
+    "circles.staff.askTelegram",
+    optional("circles.staff.badTelegram", (value) => checkTelegramUsername(normalizeTelegramUsername(value))),
+  );
+  const published = await askYesNo(io, io.t("circles.staff.askContactPublished"));
+  return { name: name!, phone, email, telegramUsername: telegram === null ? null : normalizeTelegramUsername(telegram), published };
+}
+
+/** Asks until `problem` finds nothing wrong (it returns the locale key of the hint); "-" or empty is null. */
+async function askChecked(io: EditorIo, key: string, problem: (answer: string) => string | undefined): Promise<string | null> {
+  const question = io.t(key, { max: LIMITS.contactName });
+  let prompt = question;
+  for (;;) {
+    const answer = await io.text(prompt);
+    const hint = problem(answer);
+    if (!hint) return optionalText(answer);
+    prompt = hint === key ? question : `${io.t(hint, { max: LIMITS.contactName })}\n\n${question}`;
+  }
 }
 
 /** Sending prompts and reading answers, with the cancel exits in one place. */

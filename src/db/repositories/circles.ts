@@ -178,13 +178,16 @@ export function replaceAllCircles(db: Db, drafts: CircleDraft[], change: Change,
   });
 }
 
+/** Linking is no change of the circle's content: its "last updated" stays. */
+const linkOnly = (telegramChatId: number | null) => ({ telegramChatId, updatedAt: sql`${helperCircles.updatedAt}` });
+
 /** Links a Telegram group to a circle; a group belongs to at most one circle. */
 export function linkGroup(db: Db, circleId: number, chatId: number, change: Change): string | undefined {
   return db.transaction(() => {
     const row = db.select({ name: helperCircles.name }).from(helperCircles).where(eq(helperCircles.id, circleId)).get();
     if (!row) return undefined;
-    db.update(helperCircles).set({ telegramChatId: null }).where(eq(helperCircles.telegramChatId, chatId)).run();
-    db.update(helperCircles).set({ telegramChatId: chatId }).where(eq(helperCircles.id, circleId)).run();
+    db.update(helperCircles).set(linkOnly(null)).where(eq(helperCircles.telegramChatId, chatId)).run();
+    db.update(helperCircles).set(linkOnly(chatId)).where(eq(helperCircles.id, circleId)).run();
     record(db, circleId, row.name, "link", change);
     return row.name;
   });
@@ -195,7 +198,7 @@ export function unlinkGroup(db: Db, chatId: number, change: Change): string | un
   return db.transaction(() => {
     const row = circleOfGroup(db, chatId);
     if (!row) return undefined;
-    db.update(helperCircles).set({ telegramChatId: null }).where(eq(helperCircles.id, row.id)).run();
+    db.update(helperCircles).set(linkOnly(null)).where(eq(helperCircles.id, row.id)).run();
     record(db, row.id, row.name, "unlink", change);
     return row.name;
   });
