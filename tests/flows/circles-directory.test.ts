@@ -141,6 +141,9 @@ describe("helper-circle directory for volunteers", () => {
 
   it("renders hostile names and descriptions without a Bot API error", async () => {
     const hostile = "<script>alert(1)</script> & Co 😀🇩🇪";
+    // Before the circle exists, a hostile query finds nothing and is echoed safely.
+    const [notFound] = await texts(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "helferkreise", "<script>& 😀")));
+    expect(notFound).toContain("Zu „<script>& 😀“ habe ich keine Gemeinde");
     saveCircle(
       h.db,
       undefined,

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { closeDb } from "../../src/db/client.js";
+import { freshDb } from "../helpers/db.js";
 import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, type FlowHarness } from "../helpers/flow.js";
 
 const VOLUNTEER = 3101;
@@ -21,6 +23,8 @@ describe("staff keep the circle directory", () => {
     expect(last()).toContain("Wie heißt der Helferkreis?");
     await say("Helferkreis Asyl Sonthofen");
     expect(last()).toContain("gibt es schon");
+    await say("x".repeat(101));
+    expect(last()).toContain("Das ist zu lang (höchstens 100 Zeichen)");
     await say("Kreis <Wertach> & Freunde 😀");
     expect(last()).toContain("Welche Gemeinden");
     await tap("✅ Fertig");
@@ -144,5 +148,22 @@ describe("staff keep the circle directory", () => {
     expect(file!.document?.file_name).toBe("helferkreise.csv");
     expect(file!.caption).toContain("5 Helferkreise");
     expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("continues a flow after a restart of the bot", async () => {
+    const db = freshDb();
+    const first = await createFlowHarness({}, { db });
+    await first.handle(first.fake.userSendsCommand(STAFF_ADMIN, "kreis_neu"));
+    await first.close();
+    const second = await createFlowHarness({}, { db });
+    try {
+      // A fresh fake numbers updates from the start again; the journal would take a repeat for a re-delivery.
+      second.fake.userSendsInlineQuery(STAFF_ADMIN, "");
+      await second.handle(second.fake.userSendsText(STAFF_ADMIN, "Kreis nach Neustart"));
+      expect(second.fake.lastBotMessage(STAFF_ADMIN)?.text).toContain("Welche Gemeinden");
+    } finally {
+      await second.close();
+      closeDb(db);
+    }
   });
 });
