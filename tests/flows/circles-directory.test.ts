@@ -24,6 +24,7 @@ describe("helper-circle directory for volunteers", () => {
   it("lists municipalities alphabetically over pages and shows the circle cards of one", async () => {
     const [list] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "📇 Helferkreise")));
     expect(list!.text).toContain("Wählen Sie Ihre Gemeinde");
+    expect(list!.text).toContain(`In jedem Chat können Sie @${h.fake.botInfo.username} und einen Ort tippen`);
     expect(buttonTexts(list).slice(0, 3)).toEqual(["Altusried", "Bad Hindelang", "Balderschwang"]);
     expect(buttonTexts(list)).toContain("Weiter ▶️");
     expect(buttonTexts(list)).not.toContain("Sonthofen");

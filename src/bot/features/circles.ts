@@ -36,7 +36,7 @@ function card(ctx: BotContext, circle: Circle): string {
 export async function openDirectory(ctx: BotContext): Promise<void> {
   const query = ctx.message?.text?.startsWith("/") && typeof ctx.match === "string" ? ctx.match.trim() : "";
   if (query !== "") return answerSearch(ctx, query, searchDirectory(query, visibleCircles(ctx), ctx.services.municipalities.list()));
-  await ctx.reply(ctx.t("circles.intro"), { parse_mode: "HTML", reply_markup: directoryKeyboard(ctx.t, ctx.services.municipalities.list(), 0) });
+  await ctx.reply(ctx.t("circles.intro", { bot: ctx.me.username }), { parse_mode: "HTML", reply_markup: directoryKeyboard(ctx.t, ctx.services.municipalities.list(), 0) });
 }
 
 async function sendCards(ctx: BotContext, found: Circle[]): Promise<void> {
