@@ -114,6 +114,8 @@ describe("staff keep the circle directory", () => {
     await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_neu"));
     await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "abbrechen"));
     expect(last()).toBe("Abgebrochen, nichts wurde geändert.");
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "abbrechen"));
+    expect(last()).toBe("Gerade läuft nichts, das sich abbrechen ließe.");
 
     await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_bearbeiten"));
     await tap("Helferkreis Oberstdorf");

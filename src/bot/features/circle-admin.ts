@@ -44,6 +44,11 @@ export function createCircleAdmin(staffChatId: number | undefined): Composer<Bot
     });
   }
 
+  // A running flow takes /abbrechen itself; this answers when none is running.
+  admin.chatType("private").command("abbrechen", async (ctx) => {
+    await ctx.reply(ctx.t("circles.staff.nothingToCancel"), { parse_mode: "HTML" });
+  });
+
   where.command("kreise_export", async (ctx) => {
     if (!(await isStaff(ctx))) return;
     const csv = ctx.services.circles.exportCsv();
