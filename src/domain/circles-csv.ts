@@ -15,7 +15,6 @@ import {
   type Circle,
   type CircleDraft,
   type ContactDraft,
-  type FieldProblem,
   type NamedMunicipality,
 } from "./directory.js";
 
@@ -27,17 +26,24 @@ export const CIRCLE_COLUMNS = ["name", "gemeinden", "beschreibung", "treffen_zei
 export const CONTACT_FIELDS = ["name", "telefon", "email", "telegram", "veroeffentlicht"] as const;
 type ContactField = (typeof CONTACT_FIELDS)[number];
 
-export type CsvProblemKind =
-  | FieldProblem
-  | "empty"
-  | "unreadable"
-  | "missingColumn"
-  | "unknownColumn"
-  | "duplicateName"
-  | "noMunicipality"
-  | "unknownMunicipality"
-  | "badYesNo"
-  | "contactWithoutName";
+/** Every kind of problem an import can report (each has a text in the locales). */
+export const CSV_PROBLEM_KINDS = [
+  "missing",
+  "tooLong",
+  "badEmail",
+  "badPhone",
+  "badTelegram",
+  "empty",
+  "unreadable",
+  "missingColumn",
+  "unknownColumn",
+  "duplicateName",
+  "noMunicipality",
+  "unknownMunicipality",
+  "badYesNo",
+  "contactWithoutName",
+] as const satisfies readonly string[];
+export type CsvProblemKind = (typeof CSV_PROBLEM_KINDS)[number];
 
 export interface CsvProblem {
   /** Line in the file (1 = the header). */

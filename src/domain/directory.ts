@@ -108,7 +108,7 @@ export function publicView(circle: Circle): Circle {
 
 // ---- checking input -----------------------------------------------------------------------
 
-export type FieldProblem = "tooLong" | "badEmail" | "badPhone" | "badTelegram" | "missing";
+export type FieldProblem = "tooLong" | "badEmail" | "badPhone" | "badTelegram";
 
 /** Trims; empty or "-" means "none". */
 export function optionalText(value: string | undefined | null): string | null {

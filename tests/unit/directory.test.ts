@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { circlesToCsv, parseCirclesCsv } from "../../src/domain/circles-csv.js";
+import { createI18n } from "../../src/bot/i18n.js";
+import { circlesToCsv, CSV_PROBLEM_KINDS, parseCirclesCsv } from "../../src/domain/circles-csv.js";
 import { checkEmail, checkPhone, nameMatches, normalizeName, normalizeTelegramUsername, searchDirectory, type Circle } from "../../src/domain/directory.js";
 
 const MUNICIPALITIES = [
@@ -129,6 +130,21 @@ describe("CSV", () => {
       ],
     });
     expect(parseCirclesCsv("\uFEFF  \n", MUNICIPALITIES)).toEqual({ ok: false, problems: [{ line: 1, kind: "empty" }] });
+  });
+
+  it("says where the quoting is broken", () => {
+    const result = parseCirclesCsv('name;gemeinden\nA;Sonthofen\n"B;Wertach\n', MUNICIPALITIES);
+    expect(result).toEqual({ ok: false, problems: [{ line: 3, kind: "unreadable" }] });
+  });
+
+  it("has a text for every kind of problem in every language", () => {
+    const i18n = createI18n({ operator: "", staffTitle: "" });
+    for (const locale of ["de", "en"] as const) {
+      for (const kind of CSV_PROBLEM_KINDS) {
+        const key = `circles.csv.problem.${kind}`;
+        expect(i18n.forLocale(locale)(key), `${locale} ${kind}`).not.toBe(key);
+      }
+    }
   });
 
   it("writes what it reads", () => {
