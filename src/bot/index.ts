@@ -15,7 +15,7 @@ import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
 import { createCircleAdmin } from "./features/circle-admin.js";
-import { circles } from "./features/circles.js";
+import { circleSearchByText, circles } from "./features/circles.js";
 import { consentGate } from "./features/consent-gate.js";
 import { createMenu } from "./features/menu.js";
 import { municipalityPicker } from "./features/municipality-picker.js";
@@ -123,6 +123,8 @@ export function createBot(deps: BotDeps): LotsenBot {
   root.use(createMenu(i18n));
   root.use(circles);
   root.use(settings);
+  // Late: free text belongs first to features that own it (e.g. follow-ups to a question).
+  root.use(circleSearchByText);
   root.use(unhandled);
 
   return Object.assign(bot, { i18n });

@@ -93,8 +93,14 @@ privateChat.callbackQuery(callbackPatterns.directoryCircle, async (ctx) => {
   await sendCards(ctx, [circle]);
 });
 
-/** Text naming a municipality or circle finds it; any other text is left to later features. */
-privateChat.on("message:text", async (ctx, next) => {
+/**
+ * Text naming a municipality or circle finds it; any other text is left to later features.
+ * Installed separately, late (just before "unhandled"): features that own free text (a running
+ * flow, follow-ups to an open question) come first.
+ */
+export const circleSearchByText = new Composer<BotContext>();
+
+circleSearchByText.chatType("private").on("message:text", async (ctx, next) => {
   const text = ctx.message.text.trim();
   if (text.startsWith("/") || text.length > 60) return next();
   const result = searchDirectory(text, visibleCircles(ctx), ctx.services.municipalities.list());
