@@ -55,11 +55,14 @@ export async function circleEditor(conversation: BotConversation, ctx: Conversat
     for (;;) {
       const preview = await previewCircle(conversation, draft, id, municipalities);
       const choice = await io.buttons(t("circles.staff.preview", { card: circleCard(preview, io.cardOptions()) }), previewKeyboard(io, id !== undefined));
+      // Staff membership may have ended while the flow ran: asked again before any write.
+      const stillStaff = async () => {
+        if ((await conversation.external((outside) => outside.staffRole())) !== "none") return true;
+        await io.say(t("staff.onlyStaff"));
+        return false;
+      };
       if (choice.action === "s") {
-        if ((await conversation.external((outside) => outside.staffRole())) === "none") {
-          await io.say(t("staff.onlyStaff"));
-          return;
-        }
+        if (!(await stillStaff())) return;
         if (await conversation.external((outside) => outside.services.circles.nameTaken(draft.name, id))) {
           await io.say(t("circles.staff.nameTaken"));
           draft.name = await askName(io, conversation, id);
@@ -76,6 +79,7 @@ export async function circleEditor(conversation: BotConversation, ctx: Conversat
           new InlineKeyboard().text(t("circles.staff.removeYes"), callbackData.editor("ry")).text(t("circles.staff.cancel"), callbackData.editor("x")),
         );
         if (confirm.action === "ry") {
+          if (!(await stillStaff())) return;
           const removeId = id;
           await conversation.external((outside) => outside.services.circles.remove(removeId, staffId));
           await io.say(t("circles.staff.removed", { name: draft.name }));
