@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { closeDb } from "../../src/db/client.js";
 import { freshDb } from "../helpers/db.js";
-import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, type FlowHarness } from "../helpers/flow.js";
+import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, type FlowHarness } from "../helpers/flow.js";
 
 const VOLUNTEER = 3101;
 
@@ -166,6 +166,23 @@ describe("staff keep the circle directory", () => {
     } finally {
       await second.close();
       closeDb(db);
+    }
+  });
+
+  it("refuses to save for someone who left the staff group during the flow", async () => {
+    const fresh = await createFlowHarness({ STAFF_CACHE_SECONDS: "0" });
+    try {
+      const tapIn = (label: string) => fresh.handle(fresh.fake.userClicksButton(STAFF_MEMBER, fresh.fake.lastBotMessage(STAFF_MEMBER)!, label));
+      await fresh.handle(fresh.fake.userSendsCommand(STAFF_MEMBER, "kreis_bearbeiten"));
+      await tapIn("Helferkreis Oberstdorf");
+      await tapIn("✏️ Sichtbarkeit");
+      await tapIn("Nein");
+      fresh.fake.setMemberStatus(STAFF_CHAT_ID, STAFF_MEMBER, "left");
+      await tapIn("💾 Speichern");
+      expect(fresh.fake.lastBotMessage(STAFF_MEMBER)?.text).toBe("Dieser Befehl ist dem Lotsen-Team vorbehalten.");
+      expect(fresh.db.$client.prepare("select published from helper_circles where name = 'Helferkreis Oberstdorf'").get()).toEqual({ published: 1 });
+    } finally {
+      await fresh.close();
     }
   });
 });
