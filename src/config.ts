@@ -147,6 +147,15 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Only the database location, for the server's command-line tools (circles:import/export),
+ * which need no bot token. Same rules and default as the bot's DATABASE_PATH.
+ */
+export function databasePathFromEnv(env: Record<string, string | undefined>, cwd = process.cwd()): string {
+  const file = baseSchema.shape.DATABASE_PATH.parse(env.DATABASE_PATH);
+  return file === ":memory:" ? file : path.resolve(cwd, file);
+}
+
 /** Reads and validates the environment. Pure: pass `process.env` or a test object. */
 export function createConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const input = { ...env, BOT_MODE: emptyToUndefined(env.BOT_MODE) ?? "polling" };
@@ -163,7 +172,7 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
   const common: CommonConfig = {
     botToken: e.BOT_TOKEN,
     staffChatId: e.STAFF_CHAT_ID,
-    databasePath: e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : path.resolve(cwd, e.DATABASE_PATH),
+    databasePath: databasePathFromEnv({ DATABASE_PATH: e.DATABASE_PATH }, cwd),
     apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
     defaultLocale: e.DEFAULT_LOCALE,
     timezone: e.TIMEZONE,

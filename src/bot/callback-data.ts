@@ -6,7 +6,9 @@ import { isTopic, type Topic } from "../domain/topics.js";
  * beside the packers. Telegram allows 64 bytes; everything here stays far below.
  * Prefixes: ob = onboarding consent, lang = language, mun = municipality picker,
  * set = settings, del = data deletion, faq = FAQ browser and staff actions, fqe = FAQ editor,
- * q = asking a question, tk = a ticket's staff buttons, rt = a volunteer's rating of a closed ticket.
+ * q = asking a question, tk = a ticket's staff buttons, rt = a volunteer's rating of a closed ticket,
+ * hk = circle directory (volunteers), hke = circle editor (staff conversation), hkg = linking a
+ * circle's own group.
  */
 export type PickerOrigin = "ob" | "set";
 
@@ -47,6 +49,13 @@ export const callbackData = {
     change: (field: "topic" | "question" | "answer") => `fqe:c:${field}`,
     language: (locale: Locale) => `fqe:l:${locale}`,
   },
+  directoryPage: (page: number) => `hk:p:${page}`,
+  directoryMunicipality: (municipalityId: number) => `hk:m:${municipalityId}`,
+  directoryCircle: (circleId: number) => `hk:c:${circleId}`,
+  /** Staff editor steps; municipality buttons carry the value to set. */
+  editor: (action: EditorAction, argument?: number | string) => (argument === undefined ? `hke:${action}` : `hke:${action}:${argument}`),
+  editorMunicipality: (municipalityId: number, chosen: boolean) => `hke:m:${municipalityId}:${chosen ? 1 : 0}`,
+  linkGroup: (circleId: number) => `hkg:l:${circleId}`,
 };
 
 /** The buttons of the question flow: send, cancel, "the FAQ answered it". */
@@ -102,6 +111,12 @@ export function parseFaqAction(data: string): FaqAction | undefined {
   }
 }
 
+/**
+ * Editor actions: pick circle, municipalities done, contact add/remove/done, yes/no, save,
+ * edit a field, remove, confirm removal, cancel.
+ */
+export type EditorAction = "m" | "pick" | "md" | "ca" | "cr" | "cd" | "y" | "n" | "s" | "e" | "r" | "ry" | "x";
+
 export type SettingsAction = "lang" | "mun" | "data" | "del" | "back";
 
 export const callbackPatterns = {
@@ -121,4 +136,9 @@ export const callbackPatterns = {
   rating: /^rt:(\d{1,10}):([01])$/,
   faq: /^faq:/,
   faqEditor: /^fqe:(x|s|t:[a-z]{1,12}|c:(topic|question|answer)|l:(de|en))$/,
+  directoryPage: /^hk:p:(\d{1,3})$/,
+  directoryMunicipality: /^hk:m:(\d{1,6})$/,
+  directoryCircle: /^hk:c:(\d{1,9})$/,
+  editor: /^hke:(m|pick|md|ca|cr|cd|y|n|s|e|r|ry|x)(?::([a-z]{1,15}|\d{1,9}))?(?::([01]))?$/,
+  linkGroup: /^hkg:l:(\d{1,9})$/,
 };

@@ -9,11 +9,15 @@ function privateCommands(t: Translate): BotCommand[] {
   return PRIVATE_COMMANDS.map((command) => ({ command, description: t(`commands.${command}`) }));
 }
 
+/**
+ * The staff group's menu. The circle flows (/kreis_neu, /kreis_bearbeiten) run in a private chat;
+ * they are listed here so staff find them (in the group they answer with a link to the chat).
+ * Private chats share one menu for everyone, so staff commands are not offered there.
+ */
 function staffCommands(t: Translate): BotCommand[] {
-  return ["offen", "ticket", "schliessen", "abwesend", "anwesend", "status", "hilfe"].map((command) => ({
-    command,
-    description: t(command === "hilfe" ? "commands.staffHelp" : `commands.${command}`),
-  }));
+  return ["offen", "ticket", "schliessen", "abwesend", "anwesend", "kreis_neu", "kreis_bearbeiten", "kreise_export", "status", "hilfe"].map(
+    (command) => ({ command, description: t(command === "hilfe" ? "commands.staffHelp" : `commands.${command}`) }),
+  );
 }
 
 /** The command menus Telegram shows: per language, for private chats and for the staff group. */

@@ -37,3 +37,13 @@ export function formatFaqCard(t: Translate, entry: FaqCardEntry, options: { staf
   if (!options.staff || entry.id === undefined) return t("faq.card", values);
   return t("faq.cardStaff", { ...values, language: t(`language.${entry.locale}`), id: entry.id });
 }
+
+/** "25.11.2026" / "25 Nov 2026" in the given time zone. */
+export function formatDate(date: Date, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
+    day: "2-digit",
+    month: locale === "de" ? "2-digit" : "short",
+    year: "numeric",
+    timeZone,
+  }).format(date);
+}

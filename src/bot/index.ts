@@ -14,6 +14,8 @@ import type { BotContext, ConversationContext } from "./context.js";
 import { conversationStorage } from "./conversation-storage.js";
 import { createErrorHandler } from "./error-handler.js";
 import { chatMembership } from "./features/chat-membership.js";
+import { createCircleAdmin } from "./features/circle-admin.js";
+import { circleSearchByText, circles } from "./features/circles.js";
 import { consentGate } from "./features/consent-gate.js";
 import { createFaqStaffFeature, faqBrowsing, startFaqDraft } from "./features/faq.js";
 import { createMenu } from "./features/menu.js";
@@ -111,12 +113,11 @@ export function createBot(deps: BotDeps): LotsenBot {
     conversations<BotContext, ConversationContext>({
       storage: conversationStorage(db),
       plugins: [
-        // Only auto-retry, not the throttler: a conversation replays from its start on every
-        // update, and transformers installed here sit above its replay layer, so every earlier
-        // call of the conversation (answered from its log, never sent) would pass the throttler
-        // again and use up the per-chat reservoir: a ten-step editor stalled 20 s per step.
-        // Conversations send one or two messages per user action, far below the limits; a 429
-        // that still happens is retried.
+        // Conversations build their own Api objects, with the recorder that answers replayed
+        // calls innermost: a transformer added here also sees every replayed call. A throttler
+        // here would count all earlier calls of the flow again on each step (a 20-step flow
+        // stalled for 20 s per step), so conversations, which write into one chat at a
+        // person's pace, get the retry on 429 only.
         async (ctx, next) => {
           ctx.api.config.use(retry);
           await next();
@@ -137,6 +138,7 @@ export function createBot(deps: BotDeps): LotsenBot {
   );
   // Staff FAQ tools before the staff group's catch-all and before the consent gate.
   root.use(createFaqStaffFeature(config.staffChatId));
+  root.use(createCircleAdmin(config.staffChatId));
   root.use(createStaffFeature(config.staffChatId));
   root.use(otherGroups);
   root.use(onboarding);
@@ -151,9 +153,12 @@ export function createBot(deps: BotDeps): LotsenBot {
   );
   root.use(municipalityPicker);
   root.use(createMenu(i18n));
+  root.use(circles);
   root.use(settings);
   root.use(faqBrowsing);
   root.use(createFollowUpFeature(relay));
+  // Late: free text belongs first to features that own it (e.g. follow-ups to a question).
+  root.use(circleSearchByText);
   root.use(unhandled);
 
   return Object.assign(bot, { i18n, relay, services });

@@ -10,6 +10,17 @@ import {
   updateFaqEntry,
   type FaqEntryChanges,
 } from "../db/repositories/faq.js";
+import {
+  circleNameTaken,
+  circleOfGroup,
+  deleteCircle,
+  findCircle,
+  linkedCircleGroups,
+  linkGroup,
+  listCircles,
+  saveCircle,
+  unlinkGroup,
+} from "../db/repositories/circles.js";
 import { findMunicipality, listMunicipalities, municipalityNames } from "../db/repositories/municipalities.js";
 import { sqliteKeyValueStore } from "../db/repositories/sessions.js";
 import { countPendingUpdates } from "../db/repositories/update-journal.js";
@@ -26,6 +37,8 @@ import {
 import * as tickets from "../db/repositories/tickets.js";
 import { collectPersonalData, deleteAllPersonalData } from "../domain/privacy.js";
 import { checkNewQuestion } from "../domain/tickets.js";
+import { checkCirclesCsv, exportCirclesCsv } from "../domain/circle-import.js";
+import type { CircleDraft } from "../domain/directory.js";
 import type { StaffDirectory } from "../domain/staff.js";
 import type { UserStatus } from "../db/schema/index.js";
 import type { Locale } from "../config.js";
@@ -105,6 +118,25 @@ export function createServices(deps: { db: Db; config: Config; clock: () => Date
           staffId: input.staffId,
         }).id;
       },
+    },
+    circles: {
+      /** Every circle, unpublished ones and contacts included: staff only. */
+      listAll: () => listCircles(db),
+      find: (id: number) => findCircle(db, id),
+      nameTaken: (name: string, exceptId?: number) => circleNameTaken(db, name, exceptId),
+      save: (id: number | undefined, draft: CircleDraft, by: number) => saveCircle(db, id, draft, { by, at: clock() }),
+      remove: (id: number, by: number) => deleteCircle(db, id, { by, at: clock() }),
+      /** Checks a whole CSV file; applies it (one transaction) only when every row is valid. */
+      /** Checks a CSV file; `apply(by)` writes it when every row was valid. */
+      checkCsv: (file: string | Uint8Array) => {
+        const checked = checkCirclesCsv(db, file);
+        return checked.ok ? { ...checked, apply: (by: number) => checked.apply({ by, at: clock() }) } : checked;
+      },
+      exportCsv: () => exportCirclesCsv(db),
+      linkGroup: (circleId: number, chatId: number, by: number | null) => linkGroup(db, circleId, chatId, { by, at: clock() }),
+      unlinkGroup: (chatId: number, by: number | null) => unlinkGroup(db, chatId, { by, at: clock() }),
+      ofGroup: (chatId: number) => circleOfGroup(db, chatId),
+      linkedGroups: () => linkedCircleGroups(db),
     },
     updates: {
       pendingCount: () => countPendingUpdates(db),

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "./schema/index.js";
-import { seedMunicipalities } from "./seed.js";
+import { seedExampleCircles, seedMunicipalities } from "./seed.js";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -27,6 +27,7 @@ export function openDb(file: string): Db {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   seedMunicipalities(db);
+  seedExampleCircles(db, new Date());
   return db;
 }
 

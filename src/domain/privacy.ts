@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.js";
+import { changesBy, forgetChangesBy } from "../db/repositories/circles.js";
 import { municipalityNames } from "../db/repositories/municipalities.js";
 import { deleteSessionsOfChat } from "../db/repositories/sessions.js";
 import { forgetUpdatesOfUser } from "../db/repositories/update-journal.js";
@@ -43,6 +44,8 @@ export function collectPersonalData(db: Db, userId: number, now: Date) {
         editedAt: message.editedAt?.toISOString() ?? null,
       })),
     })),
+    /** Changes this person made to the helper-circle directory (staff, or as a group admin linking a group). */
+    helperCircleChanges: changesBy(db, userId).map((change) => ({ circle: change.circle, action: change.action, at: change.at.toISOString() })),
   };
 }
 
@@ -53,6 +56,8 @@ export function deleteAllPersonalData(db: Db, userId: number): boolean {
     deleteUser(db, userId);
     deleteSessionsOfChat(db, userId);
     forgetUpdatesOfUser(db, userId);
+    // The directory's change log keeps what was changed and when, no longer by whom.
+    forgetChangesBy(db, userId);
     return existed;
   });
 }

@@ -1104,6 +1104,11 @@ export class FakeTelegram extends EventEmitter {
     const ids = results.map((result) => String((result as { id?: unknown }).id ?? ""));
     if (ids.some((id) => id === "" || id.length > 64)) throw badRequest("RESULT_ID_INVALID");
     if (new Set(ids).size !== ids.length) throw badRequest("RESULT_ID_DUPLICATE");
+    // Like Telegram, the text a result would send is checked now (bad HTML, empty or too long).
+    for (const result of results) {
+      const content = (result as { input_message_content?: Params }).input_message_content;
+      if (content && "message_text" in content) formatMessageText(content.message_text, this.formatOptions(content.parse_mode, content.entities));
+    }
     query.answered = true;
     query.results = structuredClone(results);
     return true;

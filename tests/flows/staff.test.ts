@@ -81,6 +81,9 @@ describe("staff", () => {
       "schliessen",
       "abwesend",
       "anwesend",
+      "kreis_neu",
+      "kreis_bearbeiten",
+      "kreise_export",
       "status",
       "hilfe",
     ]);

@@ -338,6 +338,15 @@ describe("callback queries", () => {
     expect(fake.inlineQueryResults(id)).toEqual(results);
     expect((await fail("answerInlineQuery", { inline_query_id: id, results })).error_code).toBe(400);
   });
+
+  it("rejects inline results whose message text is bad HTML, and answers nothing then", async () => {
+    const id = fake.userSendsInlineQuery(ANNA, "x").inline_query?.id ?? "";
+    const bad = [{ type: "article", id: "1", title: "A", input_message_content: { message_text: "<b>A & B", parse_mode: "HTML" } }];
+    expect((await fail("answerInlineQuery", { inline_query_id: id, results: bad })).description).toMatch(/can't parse entities/);
+    expect(fake.inlineQueryResults(id)).toBeUndefined();
+    const good = [{ type: "article", id: "1", title: "A", input_message_content: { message_text: "<b>A &amp; B</b>", parse_mode: "HTML" } }];
+    expect(await ok("answerInlineQuery", { inline_query_id: id, results: good })).toBe(true);
+  });
 });
 
 describe("commands and bot profile", () => {

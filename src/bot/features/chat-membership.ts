@@ -4,7 +4,8 @@ import type { BotContext } from "../context.js";
 /**
  * Telegram tells the bot when a person blocks or unblocks it (`my_chat_member` in the private
  * chat). Blocked people get nothing sent; unblocking makes them active again.
- * In groups it logs the chat id, which helps the operator to find STAFF_CHAT_ID.
+ * In groups it logs the chat id, which helps the operator to find STAFF_CHAT_ID; a helper
+ * circle's group that removes the bot is unlinked from its circle.
  */
 export const chatMembership = new Composer<BotContext>();
 
@@ -19,4 +20,6 @@ chatMembership.on("my_chat_member", async (ctx) => {
     return;
   }
   ctx.logger.info({ chatId: update.chat.id, chatType: update.chat.type, status }, "bot membership in a group changed");
+  // A circle's group that removed the bot can no longer receive anything: the link goes.
+  if (status === "left" || status === "kicked") ctx.services.circles.unlinkGroup(update.chat.id, update.from.id);
 });

@@ -4,6 +4,7 @@ import type { I18n } from "../i18n.js";
 import { mainMenuKeyboard, menuLabels, type MenuEntry } from "../keyboards/main-menu.js";
 import { showFaqTopics } from "./faq.js";
 import { startQuestion } from "./questions.js";
+import { openDirectory } from "./circles.js";
 import { showSettings } from "./settings.js";
 
 /**
@@ -18,7 +19,7 @@ export function createMenu(i18n: I18n): Composer<BotContext> {
     ask: startQuestion,
     faq: showFaqTopics,
     trainings: (ctx) => ctx.reply(ctx.t("trainings.notYet"), { parse_mode: "HTML" }),
-    circles: (ctx) => ctx.reply(ctx.t("circles.notYet"), { parse_mode: "HTML" }),
+    circles: openDirectory,
     settings: showSettings,
     help: (ctx) => ctx.reply(ctx.t("help.text"), { parse_mode: "HTML", reply_markup: mainMenuKeyboard(ctx.t) }),
   };

@@ -1,9 +1,13 @@
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
+import { callbackData, callbackPatterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { ignoreNotModified } from "../telegram-errors.js";
 
 /**
- * Groups other than the staff group (later: linked helper-circle groups). Until a feature
- * claims them, the bot stays quiet there, but `/chatid` helps the operator set the bot up.
+ * Groups other than the staff group. A helper circle's own group can be linked to the circle
+ * (`/verknuepfen` by an administrator of that group; `/trennen` undoes it), so that later
+ * broadcasts and training notices for the circle can also go there. Otherwise the bot stays
+ * quiet in groups, but `/chatid` helps the operator set the bot up.
  */
 export const otherGroups = new Composer<BotContext>();
 const groups = otherGroups.chatType(["group", "supergroup", "channel"]);
@@ -12,7 +16,60 @@ groups.command("chatid", async (ctx) => {
   await ctx.reply(ctx.t("staff.chatId", { id: ctx.chat.id }), { parse_mode: "HTML" });
 });
 
+/** An administrator of this group (asked from Telegram), or the group itself writing anonymously. */
+async function isGroupAdmin(ctx: BotContext): Promise<boolean> {
+  if (ctx.senderChat?.id === ctx.chat!.id) return true;
+  if (!ctx.from) return false;
+  const member = await ctx.getChatMember(ctx.from.id);
+  return member.status === "administrator" || member.status === "creator";
+}
+
+groups.command("verknuepfen", async (ctx) => {
+  if (!(await isGroupAdmin(ctx))) {
+    await ctx.reply(ctx.t("circles.group.onlyAdmins"), { parse_mode: "HTML" });
+    return;
+  }
+  const circles = ctx.services.circles.listAll();
+  if (circles.length === 0) {
+    await ctx.reply(ctx.t("circles.group.noCircles"), { parse_mode: "HTML" });
+    return;
+  }
+  const keyboard = new InlineKeyboard();
+  for (const circle of circles) keyboard.text(circle.name, callbackData.linkGroup(circle.id)).row();
+  await ctx.reply(ctx.t("circles.group.pick"), { parse_mode: "HTML", reply_markup: keyboard });
+});
+
+groups.callbackQuery(callbackPatterns.linkGroup, async (ctx) => {
+  if (!(await isGroupAdmin(ctx))) {
+    await ctx.answerCallbackQuery({ text: ctx.t("circles.group.onlyAdmins"), show_alert: true });
+    return;
+  }
+  const circle = ctx.services.circles.find(Number(ctx.match[1]));
+  if (!circle) {
+    await ctx.answerCallbackQuery({ text: ctx.t("circles.gone") });
+    return;
+  }
+  await ctx.answerCallbackQuery();
+  // Answer first, write last: linking again to the same circle is harmless on a replay.
+  await ignoreNotModified(ctx.editMessageText(ctx.t("circles.group.linked", { name: circle.name }), { parse_mode: "HTML" }));
+  ctx.services.circles.linkGroup(circle.id, ctx.chat.id, ctx.from.id);
+});
+
+groups.command("trennen", async (ctx) => {
+  if (!(await isGroupAdmin(ctx))) {
+    await ctx.reply(ctx.t("circles.group.onlyAdmins"), { parse_mode: "HTML" });
+    return;
+  }
+  const linked = ctx.services.circles.ofGroup(ctx.chat.id);
+  if (!linked) {
+    await ctx.reply(ctx.t("circles.group.notLinked"), { parse_mode: "HTML" });
+    return;
+  }
+  await ctx.reply(ctx.t("circles.group.unlinked", { name: linked.name }), { parse_mode: "HTML" });
+  ctx.services.circles.unlinkGroup(ctx.chat.id, ctx.senderChat ? null : (ctx.from?.id ?? null));
+});
+
 groups.use(async (ctx) => {
-  if (ctx.message) ctx.logger.debug({ chatId: ctx.chat.id }, "message in unknown group");
+  if (ctx.message) ctx.logger.debug({ chatId: ctx.chat.id }, "message in a group");
   if (ctx.callbackQuery) await ctx.answerCallbackQuery();
 });
