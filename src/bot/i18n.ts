@@ -17,7 +17,7 @@ export interface I18n {
  * One i18next instance for the process. Every interpolated value is HTML-escaped by default
  * (`{{name}}`); only trusted, already formatted fragments use `{{- name}}`.
  */
-export function createI18n(defaults: { operator: string; staffTitle: string; retentionDays: number }): I18n {
+export function createI18n(defaults: { operator: string; staffTitle: string; retentionDays?: number }): I18n {
   const instance = i18next.createInstance();
   void instance.init({
     resources: { de: { translation: de }, en: { translation: en } },
@@ -29,7 +29,7 @@ export function createI18n(defaults: { operator: string; staffTitle: string; ret
     interpolation: {
       escapeValue: true,
       escape: escapeHtml,
-      defaultVariables: { operator: defaults.operator, staffTitle: defaults.staffTitle, retentionDays: defaults.retentionDays },
+      defaultVariables: { operator: defaults.operator, staffTitle: defaults.staffTitle, ...(defaults.retentionDays === undefined ? {} : { retentionDays: defaults.retentionDays }) },
     },
   });
   const fixed = new Map(SUPPORTED_LOCALES.map((locale) => [locale, instance.getFixedT(locale)] as const));
