@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  process.on("unhandledRejection", (error) => logger.error({ err: error }, "unhandled promise rejection"));
   const db = openDb(config.databasePath);
   logger.info({ database: config.databasePath, mode: config.mode }, "database ready");
 
@@ -49,31 +50,14 @@ async function main(): Promise<void> {
   registerCommands(bot.api, config, bot.i18n).catch((error: unknown) => logger.warn({ err: error }, "could not set the command menus"));
 
   const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update) });
-  pipeline.resumePending();
-  const questionJobs = startQuestionJobs({
-    relay: bot.relay,
-    services: bot.services,
-    config,
-    logger,
-    intervals: { retryMs: config.questions.retrySeconds * 1000 },
-  });
-  const pruneTimer = setInterval(() => pipeline.pruneFinished(), PRUNE_EVERY_MS);
-  pipeline.pruneFinished();
-
   const stopPolling = new AbortController();
   let server: http.Server | undefined;
   let polling: Promise<void> | undefined;
-  if (config.mode === "webhook") {
-    const { url, secret, port, host } = config.webhook;
-    server = await startWebhookServer({ path: new URL(url).pathname, secret, host, port, pipeline, logger });
-    await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
-    logger.info({ port, host }, "webhook server listening");
-  } else {
-    await bot.api.deleteWebhook();
-    polling = runPolling({ api: bot.api, pipeline, logger, signal: stopPolling.signal });
-    logger.info("long polling started");
-  }
+  const timers: { stop(): void }[] = [];
 
+  // Installed before the first update is processed: a SIGTERM during start-up must also wait
+  // for updates in progress (the default action would end the process between a Bot API call
+  // and the record of it, and the resumed update would be repeated after the next start).
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -81,17 +65,42 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down: finishing updates in progress");
     stopPolling.abort();
     server?.close();
-    clearInterval(pruneTimer);
-    questionJobs.stop();
+    for (const timer of timers) timer.stop();
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     await Promise.race([Promise.allSettled([pipeline.drain(), polling, bot.relay.idle()]), grace]);
     closeDb(db);
     logger.info("stopped");
     process.exit(0);
   };
-  process.on("unhandledRejection", (error) => logger.error({ err: error }, "unhandled promise rejection"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  pipeline.resumePending();
+  timers.push(
+    startQuestionJobs({
+      relay: bot.relay,
+      services: bot.services,
+      config,
+      logger,
+      intervals: { retryMs: config.questions.retrySeconds * 1000 },
+    }),
+  );
+  const pruneTimer = setInterval(() => pipeline.pruneFinished(), PRUNE_EVERY_MS);
+  timers.push({ stop: () => clearInterval(pruneTimer) });
+  pipeline.pruneFinished();
+
+  if (stopping) return;
+  if (config.mode === "webhook") {
+    const { url, secret, port, host } = config.webhook;
+    server = await startWebhookServer({ path: new URL(url).pathname, secret, host, port, pipeline, logger });
+    await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+    logger.info({ port, host }, "webhook server listening");
+  } else {
+    await bot.api.deleteWebhook();
+    if (stopping) return;
+    polling = runPolling({ api: bot.api, pipeline, logger, signal: stopPolling.signal });
+    logger.info("long polling started");
+  }
 }
 
 main().catch((error: unknown) => {
