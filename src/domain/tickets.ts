@@ -10,14 +10,24 @@ export function volunteerLabel(firstName: string, lastName: string | undefined):
   return `${first}${initial}`;
 }
 
-/** Telegram allows 128 characters for a forum topic's name. */
+/**
+ * Telegram allows 128 characters for a forum topic's name. Counted here in UTF-16 units, the
+ * stricter count (an emoji is two), so a name fits however Telegram counts.
+ */
 export const TOPIC_NAME_LIMIT = 128;
 
-/** "#12 · Arbeit · Amina K." */
+const graphemes = new Intl.Segmenter("de", { granularity: "grapheme" });
+
+/** "#12 · Arbeit · Amina K."; a name too long is cut between whole characters and ends with "…". */
 export function staffTopicName(ticketId: number, topicLabel: string, label: string): string {
   const name = `#${ticketId} · ${topicLabel} · ${label}`;
-  const chars = Array.from(name);
-  return chars.length <= TOPIC_NAME_LIMIT ? name : `${chars.slice(0, TOPIC_NAME_LIMIT - 1).join("")}…`;
+  if (name.length <= TOPIC_NAME_LIMIT) return name;
+  let cut = "";
+  for (const { segment } of graphemes.segment(name)) {
+    if (cut.length + segment.length > TOPIC_NAME_LIMIT - 1) break;
+    cut += segment;
+  }
+  return `${cut}…`;
 }
 
 export type NewQuestionCheck = { ok: true } | { ok: false; reason: "tooManyOpen"; maxOpen: number } | { ok: false; reason: "tooFast"; waitSeconds: number };
