@@ -18,6 +18,7 @@ import {
   linkedCircleGroups,
   linkGroup,
   listCircles,
+  publishedCircleNamesCovering,
   saveCircle,
   unlinkGroup,
 } from "../db/repositories/circles.js";
@@ -137,6 +138,8 @@ export function createServices(deps: { db: Db; config: Config; clock: () => Date
       unlinkGroup: (chatId: number, by: number | null) => unlinkGroup(db, chatId, { by, at: clock() }),
       ofGroup: (chatId: number) => circleOfGroup(db, chatId),
       linkedGroups: () => linkedCircleGroups(db),
+      /** Names of the published circles covering these municipalities (a ticket's header). */
+      namesCovering: (municipalityIds: number[]) => publishedCircleNamesCovering(db, municipalityIds),
     },
     updates: {
       pendingCount: () => countPendingUpdates(db),
@@ -178,6 +181,7 @@ function createTicketServices(db: Db, config: Config, clock: () => Date) {
     markDelivered: (messageId: number, where: { staffMessageId?: number; volunteerMessageId?: number }) =>
       tickets.markDelivered(db, messageId, where, clock()),
     markDeliveryFailed: (messageId: number, error: string, final: boolean) => tickets.markDeliveryFailed(db, messageId, error, final),
+    addNotice: (ticketId: number, staffMessageId: number) => tickets.addTicketNotice(db, ticketId, staffMessageId, clock()),
     updateContent: (messageId: number, content: { text: string | null; entities: unknown[] | null }) =>
       tickets.updateMessageContent(db, messageId, content, clock()),
     setStaffPlace: (ticketId: number, place: { staffThreadId: number | null; staffHeaderMessageId: number | null }) =>

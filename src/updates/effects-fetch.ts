@@ -23,6 +23,14 @@ export function runInEffectScope<T>(updateId: number, fn: () => Promise<T>): Pro
   return scope.run({ updateId, cursor: 0, recordedEnd: undefined, nextSeq: 0 }, fn);
 }
 
+/**
+ * Runs `fn` outside any update's scope: for work scheduled now that runs after the update is
+ * done (a timer), whose calls are not that update's effects.
+ */
+export function outsideEffectScope<T>(fn: () => T): T {
+  return scope.exit(fn);
+}
+
 /** Reading methods have no effect worth de-duplicating. */
 function hasEffect(method: string): boolean {
   return !/^get/i.test(method) && method !== "sendChatAction";

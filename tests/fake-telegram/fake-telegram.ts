@@ -160,6 +160,8 @@ const MEDIA_FIELDS: readonly FileKind[] = [
 ];
 
 const DEFAULT_TOPIC_COLOR = 7322096;
+/** Telegram's stand-in sender for a group's anonymous administrators. */
+const ANONYMOUS_ADMIN: User = { id: 1087968824, is_bot: true, first_name: "Group", username: "GroupAnonymousBot" };
 
 // ---- small parameter helpers -------------------------------------------------
 
@@ -1458,8 +1460,13 @@ export class FakeTelegram extends EventEmitter {
       const topic = record.topics.get(threadId);
       if (!topic || topic.deleted) throw new Error(`FakeTelegram: topic ${threadId} not found in chat ${record.chat.id}`);
     }
-    const full = { ...content, ...(opts.mediaGroupId !== undefined ? { media_group_id: opts.mediaGroupId } : {}) };
-    const message = this.storeMessage(record, user, full, { threadId, replyTo, fromBot: false });
+    const full = {
+      ...content,
+      ...(opts.mediaGroupId !== undefined ? { media_group_id: opts.mediaGroupId } : {}),
+      ...(opts.anonymous ? { sender_chat: structuredClone(record.chat) } : {}),
+    };
+    const from = opts.anonymous ? { ...ANONYMOUS_ADMIN } : user;
+    const message = this.storeMessage(record, from, full, { threadId, replyTo, fromBot: false });
     return this.pushMessage(record, message);
   }
 
@@ -1742,6 +1749,8 @@ export interface UserMessageOptions {
   replyToMessageId?: number;
   messageThreadId?: number;
   mediaGroupId?: string;
+  /** An administrator posting anonymously, as the group: from GroupAnonymousBot, with sender_chat. */
+  anonymous?: boolean;
 }
 
 export interface UserTextOptions extends UserMessageOptions {

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { callbackData } from "../../src/bot/callback-data.js";
+import { remindAboutWaitingTickets } from "../../src/bot/questions/jobs.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../helpers/flow.js";
 import { onboard } from "../helpers/onboard.js";
-import { askQuestion, staffMessages, ticketMessageRows, ticketRow } from "../helpers/questions.js";
+import { askQuestion, jobDeps, staffMessages, ticketMessageRows, ticketRow } from "../helpers/questions.js";
 
 const AMINA = 3001;
 const BEN = 3002;
@@ -42,6 +44,40 @@ describe("questions in a staff group without topics (reply threads)", () => {
     expect(h.fake.botMessages(AMINA)).toHaveLength(before);
     expect(ticketMessageRows(h, 1).map((m) => m.direction)).toEqual(["in", "out", "out", "in", "out"]);
     expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("a staff reply to one of the bot's notices (here a reminder) reaches the volunteer", async () => {
+    await askQuestion(h, AMINA);
+    h.db.$client.prepare("update tickets set waiting_since = ? where id = 1").run(Date.now() - 8 * 86_400_000);
+    expect(await remindAboutWaitingTickets(jobDeps(h))).toBe(1);
+    const reminder = staffMessages(h).at(-1)!;
+    expect(reminder.text).toMatch(/^⏰ Erinnerung: Frage #1/);
+    await h.handle(h.fake.userSendsText(STAFF_MEMBER, "Entschuldigung, hier die Antwort.", { chatId: STAFF_CHAT_ID, replyToMessageId: reminder.message_id }));
+    expect(h.fake.lastBotMessage(AMINA)?.text).toBe("💬 Antwort zu Ihrer Frage #1\n\nEntschuldigung, hier die Antwort.\n\n— Ihre Integrationslotsin");
+    expect(ticketRow(h, 1)).toMatchObject({ status: "answered" });
+  });
+
+  it("a reply to a bot message whose question was deleted gets a short note; other staff talk stays quiet", async () => {
+    await askQuestion(h, AMINA);
+    const [header, copy] = staffMessages(h);
+    // The volunteer erases their data; Telegram does not let the bot remove the copies in the group.
+    h.fake.failNext("deleteMessages", { error_code: 400, description: "Bad Request: message can't be deleted" });
+    await h.handle(h.fake.userSendsCommand(AMINA, "loeschen"));
+    await h.handle(h.fake.userClicksButton(AMINA, h.fake.lastBotMessage(AMINA)!, "🗑 Ja, alles löschen"));
+    expect(ticketRow(h, 1)).toBeUndefined();
+
+    const reply = h.fake.userSendsText(STAFF_MEMBER, "Hier die Antwort", { chatId: STAFF_CHAT_ID, replyToMessageId: copy!.message_id });
+    const noted = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(reply));
+    expect(noted.map((m) => [m.text, m.reply_to_message?.message_id])).toEqual([
+      ["Diese Nachricht kann ich keiner Frage zuordnen; die Frage wurde vielleicht gelöscht. Ihre Nachricht wurde nicht weitergegeben.", reply.message!.message_id],
+    ]);
+    const quiet = await h.sentDuring(STAFF_CHAT_ID, async () => {
+      await h.handle(h.fake.userSendsText(STAFF_ADMIN, "Wer macht heute?", { chatId: STAFF_CHAT_ID }));
+      await h.handle(h.fake.userSendsText(STAFF_ADMIN, "Ich", { chatId: STAFF_CHAT_ID, replyToMessageId: reply.message!.message_id }));
+    });
+    expect(quiet).toEqual([]);
+    expect(h.fake.botMessages(AMINA).some((m) => m.text?.includes("Hier die Antwort"))).toBe(false);
+    expect(header).toBeDefined();
   });
 });
 
@@ -105,6 +141,61 @@ describe("staff buttons and commands", () => {
     expect(h.fake.lastBotMessage(STAFF_CHAT_ID)?.text).toBe("Frage #1 ist schon geschlossen.");
     await h.handle(h.fake.userSendsCommand(STAFF_MEMBER, "schliessen", undefined, { chatId: STAFF_CHAT_ID }));
     expect(h.fake.lastBotMessage(STAFF_CHAT_ID)?.text).toMatch(/^Bitte senden Sie \/schliessen im Thema der Frage/);
+  });
+
+  it("an old 'take' button of a closed ticket refuses kindly and assigns nobody", async () => {
+    await askQuestion(h, AMINA);
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "schliessen", "1", { chatId: STAFF_CHAT_ID }));
+    const click = h.fake.userSendsCallbackData(STAFF_MEMBER, header(1), callbackData.ticket("take", 1));
+    await h.handle(click);
+    expect(h.fake.callbackAnswer(click.callback_query!.id)).toMatchObject({ text: "Frage #1 ist schon geschlossen." });
+    expect(ticketRow(h, 1)).toMatchObject({ status: "closed", assignee_id: null, assignee_name: null });
+    expect(h.fake.message(STAFF_CHAT_ID, header(1).message_id)?.text).toContain("✅ Geschlossen");
+  });
+
+  it("/schliessen as a reply in a private chat does not take that chat's message ids for the group's", async () => {
+    await askQuestion(h, AMINA);
+    const groupIds = new Set([header(1).message_id, ...ticketMessageRows(h, 1).map((m) => m.staff_message_id as number)]);
+    // Talk in the admin's private chat until a bot message there has the id of a ticket message in the group.
+    for (let i = 0; i < 10 && !h.fake.botMessages(STAFF_ADMIN).some((m) => groupIds.has(m.message_id)); i++) {
+      await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "offen"));
+    }
+    const twin = h.fake.botMessages(STAFF_ADMIN).find((m) => groupIds.has(m.message_id))!;
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "schliessen", undefined, { replyToMessageId: twin.message_id }));
+    expect(h.fake.lastBotMessage(STAFF_ADMIN)?.text).toMatch(/^Bitte senden Sie \/schliessen im Thema der Frage/);
+    expect(ticketRow(h, 1)).toMatchObject({ status: "open" });
+    // With its number a ticket can be closed from the private chat.
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "schliessen", "1"));
+    expect(ticketRow(h, 1)).toMatchObject({ status: "closed" });
+  });
+
+  it("an anonymous administrator's message in the topic is an answer like any staff member's", async () => {
+    await askQuestion(h, AMINA);
+    const thread = h.fake.topics(STAFF_CHAT_ID)[0]!.message_thread_id;
+    const answer = h.fake.userSendsText(STAFF_ADMIN, "Antwort vom Team", { chatId: STAFF_CHAT_ID, messageThreadId: thread, anonymous: true });
+    expect(answer.message).toMatchObject({ from: { is_bot: true, username: "GroupAnonymousBot" }, sender_chat: { id: STAFF_CHAT_ID } });
+    await h.handle(answer);
+    expect(h.fake.lastBotMessage(AMINA)?.text).toBe("💬 Antwort zu Ihrer Frage #1\n\nAntwort vom Team\n\n— Ihre Integrationslotsin");
+    expect(ticketMessageRows(h, 1).at(-1)).toMatchObject({ direction: "out", author_id: STAFF_CHAT_ID, delivery: "delivered" });
+    expect(ticketRow(h, 1)).toMatchObject({ status: "answered" });
+  });
+
+  it("the header names the volunteer's municipalities and the published circles there", async () => {
+    const { services } = h.bot;
+    const idOf = (name: string) => services.municipalities.list().find((m) => m.name === name)!.id;
+    for (const name of ["Sonthofen", "Blaichach"]) services.users.setMunicipality(AMINA, idOf(name), true);
+    const circle = (name: string, places: string[], published: boolean) =>
+      services.circles.save(undefined, { name, municipalityIds: places.map(idOf), description: null, meetingTime: null, meetingPlace: null, published, contacts: [] }, STAFF_ADMIN);
+    circle("Asylhelfer Sonthofen", ["Sonthofen"], true);
+    circle("Café International", ["Blaichach", "Burgberg i. Allgäu"], true);
+    circle("Interner Kreis", ["Sonthofen"], false);
+    circle("Treffpunkt Oberstdorf", ["Oberstdorf"], true);
+    await askQuestion(h, AMINA);
+    // Unpublished circles, circles elsewhere and the seeded examples are not named.
+    expect(header(1).text!.split("\n")[1]).toBe("👤 Amina K. · Blaichach, Sonthofen · Helferkreise Asylhelfer Sonthofen, Café International");
+
+    services.users.setMunicipality(AMINA, idOf("Blaichach"), false);
+    expect(h.bot.relay.headerText(services.tickets.find(1)!).split("\n")[1]).toBe("👤 Amina K. · Sonthofen · Helferkreis Asylhelfer Sonthofen");
   });
 
   it("/offen lists open tickets oldest first with age, assignee and a link; /ticket shows the history", async () => {

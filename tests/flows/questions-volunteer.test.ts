@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { remindAboutWaitingTickets } from "../../src/bot/questions/jobs.js";
 import { STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../helpers/flow.js";
 import { onboard } from "../helpers/onboard.js";
-import { askQuestion, staffMessages, ticketMessageRows, ticketRow } from "../helpers/questions.js";
+import { askQuestion, jobDeps, staffMessages, ticketMessageRows, ticketRow } from "../helpers/questions.js";
 
 const AMINA = 3001;
 const HOSTILE = "<script>alert(1)</script> & <b>fett</b> *kein* _markdown_ `code` 🙂 مرحبا بكم";
@@ -194,7 +194,7 @@ describe("limits and failures", () => {
     h.fake.addUser({ id: AMINA, first_name: "Amina", language_code: "de" });
     await onboard(h, AMINA);
     await askQuestion(h, AMINA);
-    const deps = { relay: h.bot.relay, services: h.bot.services, config: h.bot.relay["deps"].config };
+    const deps = jobDeps(h);
     expect(await remindAboutWaitingTickets(deps)).toBe(0);
     h.db.$client.prepare("update tickets set waiting_since = ? where id = 1").run(Date.now() - 8 * 86_400_000);
     expect(await remindAboutWaitingTickets(deps)).toBe(1);

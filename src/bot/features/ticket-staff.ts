@@ -85,8 +85,10 @@ export function createTicketStaffFeature(deps: TicketStaffDeps): Composer<BotCon
 
   commands.command("schliessen", staffOnly(async (ctx) => {
     const byNumber = Number(ctx.match.trim().replace(/^#/, ""));
+    // Topic and reply say which ticket only in the staff group: other chats' message ids are not its ids.
+    const inStaffChat = ctx.chat?.id === staffChatId && ctx.message !== undefined;
     const ticket =
-      Number.isInteger(byNumber) && byNumber > 0 ? ctx.services.tickets.find(byNumber) : ctx.message ? ticketOfStaffMessage(ctx, ctx.message) : undefined;
+      Number.isInteger(byNumber) && byNumber > 0 ? ctx.services.tickets.find(byNumber) : inStaffChat ? ticketOfStaffMessage(ctx, ctx.message!) : undefined;
     if (!ticket) {
       await ctx.reply(ctx.t("questions.staff.closeUsage"), { parse_mode: "HTML" });
       return;
@@ -138,6 +140,10 @@ export function createTicketStaffFeature(deps: TicketStaffDeps): Composer<BotCon
     }
     const action = ctx.match[1];
     if (action === "take") {
+      if (ticket.status === "closed") {
+        await ctx.answerCallbackQuery({ text: ctx.t("questions.staff.alreadyClosed", { id: ticket.id }) });
+        return;
+      }
       await ctx.answerCallbackQuery({ text: ctx.t("questions.staff.taken", { id: ticket.id }) });
       ctx.services.tickets.assign(ticket.id, ctx.from.id, ctx.from.first_name);
       await relay.refreshHeader(ticket.id);
@@ -156,13 +162,24 @@ export function createTicketStaffFeature(deps: TicketStaffDeps): Composer<BotCon
   // A staff member writes in a ticket's topic or replies to one of its messages: to the volunteer.
   staffChat.on("message", async (ctx, next) => {
     const message = ctx.message;
-    if (message.from.is_bot || message.text?.startsWith("/") || !isStaffRelayable(message)) return next();
+    // An anonymous administrator writes as the group itself (from: GroupAnonymousBot).
+    const asGroup = message.sender_chat?.id === staffChatId;
+    if ((message.from.is_bot && !asGroup) || message.text?.startsWith("/") || !isStaffRelayable(message)) return next();
     const ticket = ticketOfStaffMessage(ctx, message);
-    if (!ticket) return next();
+    if (!ticket) {
+      // A reply to one of the bot's messages was meant for a volunteer: say that it went nowhere.
+      const repliedTo = message.reply_to_message;
+      if (repliedTo?.from?.id !== ctx.me.id || repliedTo.forum_topic_created) return next();
+      await ctx.reply(ctx.t("questions.staff.notMatched"), {
+        parse_mode: "HTML",
+        reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+      });
+      return;
+    }
     const statusBefore = ticket.status;
     ctx.services.tickets.addMessage(ticket.id, {
       direction: "out",
-      authorId: message.from.id,
+      authorId: asGroup ? staffChatId : message.from.id,
       staffMessageId: message.message_id,
       copyable: true,
       ...messageContent(message),
@@ -209,7 +226,7 @@ function isStaffRelayable(message: Message): boolean {
 
 /**
  * Closing: the volunteer is asked whether it helped (first, so a replay after a crash asks again
- * rather than never), then the ticket is closed and the staff group shows it.
+ * rather than never; best effort), then the ticket is closed and the staff group shows it.
  */
 async function closeTicket(ctx: BotContext, relay: TicketRelay, ticket: Ticket): Promise<void> {
   const t = relay.volunteerT(ticket.volunteerId);
@@ -219,7 +236,8 @@ async function closeTicket(ctx: BotContext, relay: TicketRelay, ticket: Ticket):
       reply_markup: ratingKeyboard(t, ticket.id),
     });
   } catch (error) {
-    if (!isUnreachableUser(error)) throw error;
+    // The rating is a courtesy: a volunteer out of reach (or Telegram failing) keeps no ticket open.
+    if (!isUnreachableUser(error)) ctx.logger.warn({ err: error, ticketId: ticket.id }, "could not ask the volunteer for a rating");
   }
   ctx.services.tickets.close(ticket.id, ctx.from!.id);
   await relay.refreshHeader(ticket.id);

@@ -9,10 +9,11 @@ const DAY_MS = 86_400_000;
 
 /**
  * A ticket waiting longer than the configured working hours (Mon–Fri) is raised again in the
- * staff group, at most once a day. Returns how many were raised.
+ * staff group, at most once a day. One ticket that cannot be raised (logged) keeps no other
+ * from it; it is tried again on the next run. Returns how many were raised.
  */
-export async function remindAboutWaitingTickets(deps: { relay: TicketRelay; services: Services; config: Config }): Promise<number> {
-  const { relay, services, config } = deps;
+export async function remindAboutWaitingTickets(deps: { relay: TicketRelay; services: Services; config: Config; logger: Logger }): Promise<number> {
+  const { relay, services, config, logger } = deps;
   const now = services.now();
   let raised = 0;
   for (const ticket of services.tickets.waiting()) {
@@ -20,14 +21,19 @@ export async function remindAboutWaitingTickets(deps: { relay: TicketRelay; serv
     if (workingHoursBetween(ticket.waitingSince, now, config.timezone) < config.questions.reminderHours) continue;
     if (ticket.lastReminderAt && now.getTime() - ticket.lastReminderAt.getTime() < DAY_MS) continue;
     const t = relay.staffT;
-    await relay.notifyStaff(
-      ticket,
-      t("questions.staff.reminder", {
-        id: ticket.id,
-        topic: t(`topics.short.${ticket.topic}`),
-        since: formatDateTime(ticket.waitingSince, t, config.defaultLocale, config.timezone),
-      }),
-    );
+    try {
+      await relay.notifyStaff(
+        ticket,
+        t("questions.staff.reminder", {
+          id: ticket.id,
+          topic: t(`topics.short.${ticket.topic}`),
+          since: formatDateTime(ticket.waitingSince, t, config.defaultLocale, config.timezone),
+        }),
+      );
+    } catch (error) {
+      logger.warn({ err: error, ticketId: ticket.id }, "could not post a reminder; it is tried again later");
+      continue;
+    }
     services.tickets.markReminded(ticket.id);
     raised++;
   }

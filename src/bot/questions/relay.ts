@@ -5,6 +5,7 @@ import type { NewTicket } from "../../db/repositories/tickets.js";
 import type { Ticket, TicketMessage } from "../../db/schema/index.js";
 import { staffTopicName } from "../../domain/tickets.js";
 import type { Logger } from "../../logger.js";
+import { outsideEffectScope } from "../../updates/effects-fetch.js";
 import { callbackData } from "../callback-data.js";
 import { formatDateTime } from "../format.js";
 import { resolveLocale, type I18n, type Translate } from "../i18n.js";
@@ -30,6 +31,19 @@ export interface DeliveryResult {
 /** How long the answer to "is the staff group a forum?" is trusted. */
 const FORUM_CHECK_MS = 5 * 60_000;
 
+/** How long a follow-up album waits for its other parts (each arrives as its own update). */
+export const ALBUM_WAIT_MS = 1_500;
+
+/**
+ * After this many failed attempts, the last one refused by Telegram as a bad request (400), a
+ * volunteer message is given up: staff get a notice with its text instead, and the ticket's
+ * queue moves on.
+ */
+export const MAX_REFUSED_ATTEMPTS = 5;
+
+/** A ticket's header names at most this many municipalities and circles each ("A, B, C +2"). */
+const HEADER_LIST_MAX = 3;
+
 /**
  * Carries a ticket's messages between the volunteer's private chat and the staff group. Every
  * message is in the database before it is sent; what is still `pending` is retried (right after
@@ -42,6 +56,8 @@ const FORUM_CHECK_MS = 5 * 60_000;
  */
 export class TicketRelay {
   private readonly chains = new Map<number, Promise<unknown>>();
+  /** Deliveries put off for a moment (a follow-up album collecting its parts), by ticket. */
+  private readonly deferred = new Map<number, NodeJS.Timeout>();
   /** The header text each ticket shows now, so an unchanged header is not edited again. */
   private readonly shownHeaders = new Map<number, string>();
   private forum: { value: boolean; checkedAt: number } | undefined;
@@ -66,14 +82,29 @@ export class TicketRelay {
     return this.serialized(ticketId, () => this.deliverNow(ticketId));
   }
 
-  /** Resolves when no delivery is in progress (for a clean shutdown). */
+  /**
+   * Delivers a ticket's pending messages a moment from now, so that the parts of an album, which
+   * arrive as separate updates, travel together; each call puts it off again. The messages are
+   * stored already: after a crash the periodic retry delivers them.
+   */
+  deliverSoon(ticketId: number, delayMs = ALBUM_WAIT_MS): void {
+    clearTimeout(this.deferred.get(ticketId));
+    // Not part of the update that scheduled it: its calls are not that update's effects.
+    const timer = outsideEffectScope(() => setTimeout(() => this.runDeferred(ticketId), delayMs));
+    this.deferred.set(ticketId, timer);
+  }
+
+  /** Resolves when no delivery is in progress; put-off deliveries run now (for a clean shutdown). */
   async idle(): Promise<void> {
+    for (const ticketId of [...this.deferred.keys()]) this.runDeferred(ticketId);
     while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
   }
 
   /** Retries every ticket with pending messages (called periodically and at start-up). */
   async retryPending(): Promise<void> {
     for (const ticketId of this.deps.services.tickets.withPendingMessages()) {
+      // Its album is still collecting parts; the timer delivers it.
+      if (this.deferred.has(ticketId)) continue;
       try {
         await this.deliver(ticketId);
       } catch (error) {
@@ -82,7 +113,10 @@ export class TicketRelay {
     }
   }
 
-  /** Redraws a ticket's header (status, assignee) in the staff group. */
+  /**
+   * Redraws a ticket's header (status, assignee) in the staff group. Best effort: the header is a
+   * display (staff may have deleted it); what happened is stored, so a failure is only logged.
+   */
   refreshHeader(ticketId: number): Promise<void> {
     return this.serialized(ticketId, async () => {
       const ticket = this.deps.services.tickets.find(ticketId);
@@ -90,21 +124,26 @@ export class TicketRelay {
       if (!ticket || ticket.staffHeaderMessageId === null || chatId === undefined) return;
       const text = this.headerText(ticket);
       if (this.shownHeaders.get(ticket.id) === text) return;
-      await ignoreNotModified(
-        this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, text, {
-          parse_mode: "HTML",
-          reply_markup: this.headerKeyboard(ticket),
-        }),
-      );
-      this.shownHeaders.set(ticket.id, text);
+      try {
+        await ignoreNotModified(
+          this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, text, {
+            parse_mode: "HTML",
+            reply_markup: this.headerKeyboard(ticket),
+          }),
+        );
+        this.shownHeaders.set(ticket.id, text);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, ticketId }, "could not update the ticket's header");
+      }
     });
   }
 
-  /** Posts a notice into the ticket's place in the staff group (its topic, or replying to its header). */
-  async notifyStaff(ticket: Ticket, html: string): Promise<void> {
-    const chatId = this.deps.config.staffChatId;
-    if (chatId === undefined) return;
-    await this.deps.api.sendMessage(chatId, html, { parse_mode: "HTML", ...this.placement(ticket) });
+  /**
+   * Posts a notice into the ticket's place in the staff group (its topic, or replying to its
+   * header); a deleted topic is created again first. A staff reply to the notice finds the ticket.
+   */
+  notifyStaff(ticket: Ticket, html: string): Promise<void> {
+    return this.serialized(ticket.id, () => this.postNotice(ticket, html, "HTML"));
   }
 
   /** A volunteer edited a message of a ticket: show the new version to staff, marked as edited. */
@@ -149,7 +188,9 @@ export class TicketRelay {
   headerText(ticket: Ticket): string {
     const t = this.staffT;
     const { services, config } = this.deps;
-    const places = services.municipalities.names(services.users.municipalityIds(ticket.volunteerId));
+    const municipalityIds = services.users.municipalityIds(ticket.volunteerId);
+    const places = services.municipalities.names(municipalityIds);
+    const circles = services.circles.namesCovering(municipalityIds);
     const status =
       ticket.status === "closed"
         ? t("questions.staff.statusClosed")
@@ -160,7 +201,8 @@ export class TicketRelay {
       id: ticket.id,
       topic: t(`topics.${ticket.topic}`),
       volunteer: ticket.volunteerLabel,
-      places: places.length > 0 ? places.join(", ") : t("questions.staff.noPlace"),
+      places: places.length > 0 ? shortList(places, HEADER_LIST_MAX) : t("questions.staff.noPlace"),
+      circles: circles.length > 0 ? t("questions.staff.circles", { count: circles.length, names: shortList(circles, HEADER_LIST_MAX) }) : "",
       time: formatDateTime(ticket.createdAt, t, config.defaultLocale, config.timezone),
       status,
     });
@@ -212,7 +254,7 @@ export class TicketRelay {
 
   private async deliverNow(ticketId: number): Promise<DeliveryResult> {
     const { services, logger } = this.deps;
-    let ticket = services.tickets.find(ticketId);
+    const ticket = services.tickets.find(ticketId);
     if (!ticket) return { waitingForStaff: 0, waitingForVolunteer: 0 };
     const pending = services.tickets.pendingMessages(ticketId);
     let waitingForStaff = 0;
@@ -248,9 +290,12 @@ export class TicketRelay {
       ) {
         group.push(pending[++i]!);
       }
+      // Read again: a notice may have given the ticket a new topic meanwhile.
+      const current = services.tickets.find(ticketId) ?? ticket;
       try {
-        ticket = await this.deliverToStaff(ticket, group);
+        await this.inStaffPlace(current, (place) => this.copyToStaff(place, group));
       } catch (error) {
+        if (isRefused(error) && group[0]!.deliveryAttempts + 1 >= MAX_REFUSED_ATTEMPTS && (await this.giveUp(current, group, error))) continue;
         staffBroken = true;
         waitingForStaff += group.length;
         for (const part of group) services.tickets.markDeliveryFailed(part.id, describe(error), false);
@@ -260,19 +305,67 @@ export class TicketRelay {
     return { waitingForStaff, waitingForVolunteer };
   }
 
-  /** Sends volunteer messages to the staff group; recreates a deleted topic once. */
-  private async deliverToStaff(ticket: Ticket, group: TicketMessage[]): Promise<Ticket> {
-    let current = await this.ensureStaffPlace(ticket);
+  private runDeferred(ticketId: number): void {
+    clearTimeout(this.deferred.get(ticketId));
+    this.deferred.delete(ticketId);
+    this.deliver(ticketId).catch((error: unknown) => this.deps.logger.warn({ err: error, ticketId }, "ticket delivery failed; it is retried later"));
+  }
+
+  /**
+   * Runs `send` in the ticket's place in the staff group, creating topic and header if needed.
+   * A topic deleted by staff is created again once.
+   */
+  private async inStaffPlace(ticket: Ticket, send: (place: Ticket) => Promise<unknown>): Promise<void> {
+    const place = await this.ensureStaffPlace(ticket);
     try {
-      await this.copyToStaff(current, group);
+      await send(place);
     } catch (error) {
       if (!isThreadGone(error)) throw error;
       this.deps.logger.info({ ticketId: ticket.id }, "ticket topic was deleted; creating it again");
       this.deps.services.tickets.setStaffPlace(ticket.id, { staffThreadId: null, staffHeaderMessageId: null });
-      current = await this.ensureStaffPlace({ ...current, staffThreadId: null, staffHeaderMessageId: null });
-      await this.copyToStaff(current, group);
+      await send(await this.ensureStaffPlace({ ...place, staffThreadId: null, staffHeaderMessageId: null }));
     }
-    return current;
+  }
+
+  /** Posts a notice about a ticket (see notifyStaff) and stores its id; runs inside the ticket's chain. */
+  private async postNotice(ticket: Ticket, text: string, parseMode: "HTML" | undefined): Promise<void> {
+    const { api, config, services } = this.deps;
+    const chatId = config.staffChatId;
+    if (chatId === undefined) return;
+    let messageId: number | undefined;
+    await this.inStaffPlace(services.tickets.find(ticket.id) ?? ticket, async (place) => {
+      messageId = (await api.sendMessage(chatId, text, { ...(parseMode ? { parse_mode: parseMode } : {}), ...this.placement(place) })).message_id;
+    });
+    if (messageId !== undefined) services.tickets.addNotice(ticket.id, messageId);
+  }
+
+  /**
+   * Telegram keeps refusing a volunteer message (after MAX_REFUSED_ATTEMPTS): staff get a notice
+   * and its text as plain text, the message is marked failed for good and the queue moves on.
+   * False (keep trying) when not even the notice can be posted: then the group is the problem.
+   */
+  private async giveUp(ticket: Ticket, group: TicketMessage[], error: unknown): Promise<boolean> {
+    const { services, logger } = this.deps;
+    try {
+      await this.postNotice(ticket, this.staffT("questions.staff.notShown", { id: ticket.id, error: describe(error) }), "HTML");
+    } catch (noticeError) {
+      logger.warn({ err: noticeError, ticketId: ticket.id }, "could not tell staff about a refused message");
+      return false;
+    }
+    // Parts of an album sent one by one may have arrived; only the others are given up.
+    const pending = new Set(services.tickets.pendingMessages(ticket.id).map((m) => m.id));
+    const refused = group.filter((part) => pending.has(part.id));
+    for (const part of refused) services.tickets.markDeliveryFailed(part.id, describe(error), true);
+    logger.warn({ err: error, ticketId: ticket.id }, "Telegram keeps refusing a message; staff got its text instead");
+    for (const part of refused) {
+      if (!part.text) continue;
+      try {
+        await this.postNotice(ticket, part.text.slice(0, TEXT_LIMIT), undefined);
+      } catch (textError) {
+        logger.warn({ err: textError, ticketId: ticket.id }, "could not post the text of a refused message");
+      }
+    }
+    return true;
   }
 
   /** Makes sure the ticket has its topic (forum) and header in the staff group. */
@@ -307,10 +400,29 @@ export class TicketRelay {
     const chatId = this.requireStaffChat();
     const placement = this.placement(ticket);
     if (group.length > 1) {
-      const copies = await api.copyMessages(chatId, ticket.volunteerId, group.map((m) => m.volunteerMessageId!), {
-        ...(ticket.staffThreadId !== null ? { message_thread_id: ticket.staffThreadId } : {}),
-      });
-      group.forEach((part, index) => services.tickets.markDelivered(part.id, { staffMessageId: copies[index]?.message_id }));
+      let copies: Array<{ message_id: number }> = [];
+      try {
+        copies = await api.copyMessages(chatId, ticket.volunteerId, group.map((m) => m.volunteerMessageId!), {
+          ...(ticket.staffThreadId !== null ? { message_thread_id: ticket.staffThreadId } : {}),
+        });
+      } catch (error) {
+        if (!isMessageGone(error)) throw error;
+      }
+      if (copies.length === group.length) {
+        group.forEach((part, index) => services.tickets.markDelivered(part.id, { staffMessageId: copies[index]!.message_id }));
+        return;
+      }
+      // The volunteer deleted parts of the album meanwhile: Telegram copied the rest without
+      // saying which is which. Take those copies back and send part by part (a deleted one from
+      // what was stored), so every stored message knows its copy.
+      if (copies.length > 0) {
+        try {
+          await api.deleteMessages(chatId, copies.map((copy) => copy.message_id));
+        } catch (error) {
+          this.deps.logger.warn({ err: error, ticketId: ticket.id }, "could not take back a partial album copy");
+        }
+      }
+      for (const part of group) await this.copyToStaff(ticket, [part]);
       return;
     }
     const message = group[0]!;
@@ -393,7 +505,7 @@ export class TicketRelay {
       if (isUnreachableUser(error) || isChatGone(error)) {
         services.tickets.markDeliveryFailed(message.id, describe(error), true);
         if (isUnreachableUser(error)) services.users.setStatus(ticket.volunteerId, "blocked");
-        await this.notifyStaff(ticket, this.staffT("questions.staff.undeliverable", { volunteer: ticket.volunteerLabel }));
+        await this.postNotice(ticket, this.staffT("questions.staff.undeliverable", { volunteer: ticket.volunteerLabel }), "HTML");
         return;
       }
       services.tickets.markDeliveryFailed(message.id, describe(error), false);
@@ -426,6 +538,10 @@ export class TicketRelay {
   }
 }
 
+function shortList(names: string[], max: number): string {
+  return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} +${names.length - max}`;
+}
+
 function describe(error: unknown): string {
   return error instanceof GrammyError ? `${error.error_code} ${error.description}` : String(error);
 }
@@ -435,7 +551,16 @@ function isThreadGone(error: unknown): boolean {
 }
 
 function isMessageGone(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 400 && /message to copy not found|message not found|MESSAGE_ID_INVALID/i.test(error.description);
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 400 &&
+    /message to copy not found|message not found|no messages to copy|MESSAGE_ID_INVALID/i.test(error.description)
+  );
+}
+
+/** Telegram refused this request itself (400); trying the same again will not help. */
+function isRefused(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && !isThreadGone(error);
 }
 
 function isChatGone(error: unknown): boolean {

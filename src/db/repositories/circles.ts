@@ -1,4 +1,4 @@
-import { asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { normalizeName, sortCircles, type Circle, type CircleDraft } from "../../domain/directory.js";
 import type { Db } from "../client.js";
 import {
@@ -217,6 +217,28 @@ export function linkedCircleGroups(db: Db): Array<{ circleId: number; name: stri
     .all()
     .map((row) => ({ ...row, chatId: row.chatId! }))
     .sort((a, b) => collator.compare(a.name, b.name));
+}
+
+/**
+ * Names of the published circles covering any of these municipalities, sorted (the staff see
+ * them in a ticket's header). The seeded examples are made up and left out.
+ */
+export function publishedCircleNamesCovering(db: Db, municipalityIds: number[]): string[] {
+  if (municipalityIds.length === 0) return [];
+  return db
+    .selectDistinct({ name: helperCircles.name })
+    .from(helperCircles)
+    .innerJoin(circleMunicipalities, eq(circleMunicipalities.circleId, helperCircles.id))
+    .where(
+      and(
+        inArray(circleMunicipalities.municipalityId, municipalityIds),
+        eq(helperCircles.published, true),
+        eq(helperCircles.isExample, false),
+      ),
+    )
+    .all()
+    .map((row) => row.name)
+    .sort(collator.compare);
 }
 
 /** True before anything was ever stored in the directory (then the example data may be seeded). */

@@ -3,6 +3,7 @@ import type { Db } from "../client.js";
 import {
   staffAbsence,
   ticketMessages,
+  ticketNotices,
   tickets,
   type NewTicketMessage,
   type StaffAbsence,
@@ -58,16 +59,19 @@ export function findTicketByThread(db: Db, threadId: number): Ticket | undefined
   return db.select().from(tickets).where(eq(tickets.staffThreadId, threadId)).get();
 }
 
-/** The ticket a staff-group message belongs to: its header or any message relayed either way. */
+/** The ticket a staff-group message belongs to: its header, any message relayed either way, or a notice. */
 export function findTicketByStaffMessage(db: Db, staffMessageId: number): Ticket | undefined {
   const byHeader = db.select().from(tickets).where(eq(tickets.staffHeaderMessageId, staffMessageId)).get();
   if (byHeader) return byHeader;
-  const row = db
-    .select({ ticketId: ticketMessages.ticketId })
-    .from(ticketMessages)
-    .where(eq(ticketMessages.staffMessageId, staffMessageId))
-    .get();
+  const row =
+    db.select({ ticketId: ticketMessages.ticketId }).from(ticketMessages).where(eq(ticketMessages.staffMessageId, staffMessageId)).get() ??
+    db.select({ ticketId: ticketNotices.ticketId }).from(ticketNotices).where(eq(ticketNotices.staffMessageId, staffMessageId)).get();
   return row ? findTicket(db, row.ticketId) : undefined;
+}
+
+/** Remembers a notice the bot posted about a ticket in the staff group (a replay stores it once). */
+export function addTicketNotice(db: Db, ticketId: number, staffMessageId: number, now: Date): void {
+  db.insert(ticketNotices).values({ ticketId, staffMessageId, createdAt: now }).onConflictDoNothing().run();
 }
 
 /** The ticket a message in a volunteer's private chat belongs to (their own or the bot's copy). */
@@ -211,7 +215,10 @@ export function markDelivered(
     .run();
 }
 
-/** A failed attempt: kept pending for another try, or given up for good (`final`). */
+/**
+ * A failed attempt: kept pending for another try, or given up for good (`final`). A message that
+ * is no longer pending (e.g. one part of an album that did arrive) stays as it is.
+ */
 export function markDeliveryFailed(db: Db, messageId: number, error: string, final: boolean): void {
   db.update(ticketMessages)
     .set({
@@ -219,7 +226,7 @@ export function markDeliveryFailed(db: Db, messageId: number, error: string, fin
       deliveryError: error.slice(0, 500),
       delivery: final ? "failed" : "pending",
     })
-    .where(eq(ticketMessages.id, messageId))
+    .where(and(eq(ticketMessages.id, messageId), eq(ticketMessages.delivery, "pending")))
     .run();
 }
 
@@ -299,6 +306,12 @@ export function staffTracesOfVolunteer(db: Db, volunteerId: number): Array<{ thr
     threadId: ticket.staffThreadId,
     messageIds: [
       ...(ticket.staffHeaderMessageId !== null ? [ticket.staffHeaderMessageId] : []),
+      ...db
+        .select({ id: ticketNotices.staffMessageId })
+        .from(ticketNotices)
+        .where(eq(ticketNotices.ticketId, ticket.id))
+        .all()
+        .map((row) => row.id),
       ...db
         .select({ id: ticketMessages.staffMessageId })
         .from(ticketMessages)

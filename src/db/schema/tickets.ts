@@ -106,6 +106,23 @@ export const ticketMessages = sqliteTable(
   ],
 );
 
+/**
+ * The bot's own notices about a ticket in the staff group (reminder, "closed", "undeliverable",
+ * ...). Without topics, staff answer by replying; a reply to a notice finds its ticket here.
+ */
+export const ticketNotices = sqliteTable(
+  "ticket_notices",
+  {
+    /** The notice's message in the staff group. */
+    staffMessageId: integer("staff_message_id").primaryKey({ autoIncrement: false }),
+    ticketId: integer("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("ticket_notices_ticket_idx").on(t.ticketId)],
+);
+
 /** The staff's out-of-office notice (one row): shown to volunteers who ask until it ends. */
 export const staffAbsence = sqliteTable("staff_absence", {
   id: integer("id").primaryKey({ autoIncrement: false }),
