@@ -18,6 +18,11 @@ export function formatDateTime(date: Date, t: Translate, locale: Locale, timeZon
   return t("format.dateTime", { dateTime: formatted });
 }
 
+/** The team's out-of-office notice as people see it when they ask a question. */
+export function formatAbsence(t: Translate, absence: { text: string; until: Date }, locale: Locale, timeZone: string): string {
+  return t("questions.absence", { until: formatDateTime(absence.until, t, locale, timeZone), text: absence.text });
+}
+
 /** The parts of an FAQ entry a card shows (an entry from the database or a draft). */
 export interface FaqCardEntry {
   id?: number;

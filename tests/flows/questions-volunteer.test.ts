@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { remindAboutWaitingTickets } from "../../src/bot/questions/jobs.js";
-import { STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../helpers/flow.js";
+import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../helpers/flow.js";
 import { onboard } from "../helpers/onboard.js";
 import { askQuestion, jobDeps, staffMessages, ticketMessageRows, ticketRow } from "../helpers/questions.js";
 
@@ -24,6 +24,42 @@ describe("asking", () => {
     expect(h.fake.topics(STAFF_CHAT_ID)[0]?.name).toBe("#1 · Sonstiges · Amina");
     expect(staffMessages(h, thread()).at(-1)?.text).toBe("Wo finde ich Formulare für den Familiennachzug?");
     expect(ticketRow(h, 1)).toMatchObject({ topic: "sonstiges", status: "open" });
+  });
+
+  it("/frage <text> shows the team's out-of-office notice, as the guided flow does", async () => {
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "abwesend", "31.12.2099 Urlaub bis Jahresende", { chatId: STAFF_CHAT_ID }));
+    const sent = await h.sentDuring(AMINA, () => h.handle(h.fake.userSendsCommand(AMINA, "frage", "Kurze Frage")));
+    expect(sent.map((m) => m.text)).toEqual([
+      "ℹ️ Hinweis des Lotsen-Teams (bis Do., 31.12.2099, 23:59 Uhr):\nUrlaub bis Jahresende",
+      expect.stringMatching(/^✅ Ihre Frage #1 ist beim Lotsen-Team angekommen/),
+    ]);
+  });
+
+  it("an edited /frage <text> shows staff the new text without the command", async () => {
+    const ask = h.fake.userSendsCommand(AMINA, "frage", "Wo gibt es Formulare?");
+    await h.handle(ask);
+    await h.handle(h.fake.userEditsMessage(AMINA, AMINA, ask.message!.message_id, "/frage Wo gibt es die Formulare für den Familiennachzug?"));
+    expect(staffMessages(h, thread()).at(-1)?.text).toBe("Wo gibt es die Formulare für den Familiennachzug?\n\n✏️ bearbeitet");
+    expect(ticketMessageRows(h, 1)[0]).toMatchObject({ text: "Wo gibt es die Formulare für den Familiennachzug?" });
+  });
+
+  it("says once that an album goes beyond what one question can hold", async () => {
+    const album = Array.from({ length: 10 }, (_, i) => () => h.fake.userSendsPhoto(AMINA, { mediaGroupId: "big", caption: i === 0 ? "Unterlagen" : undefined }));
+    const sent = await h.sentDuring(AMINA, async () => {
+      await askQuestion(h, AMINA, { parts: [() => h.fake.userSendsText(AMINA, "Was fehlt hier?"), ...album] });
+    });
+    expect(sent.filter((m) => m.text?.startsWith("Eine Frage kann höchstens 10 Nachrichten enthalten"))).toHaveLength(1);
+    expect(ticketMessageRows(h, 1)).toHaveLength(10);
+  });
+
+  it("a follow-up album still collecting its parts goes out at once on a clean stop", async () => {
+    await askQuestion(h, AMINA);
+    await h.handle(h.fake.userSendsPhoto(AMINA, { mediaGroupId: "album-3" }));
+    await h.handle(h.fake.userSendsPhoto(AMINA, { mediaGroupId: "album-3" }));
+    expect(h.fake.callsTo("copyMessages")).toHaveLength(0);
+    await h.bot.relay.idle();
+    expect(h.fake.callsTo("copyMessages")).toHaveLength(1);
+    expect(ticketMessageRows(h, 1).map((m) => m.delivery)).toEqual(["delivered", "delivered", "delivered"]);
   });
 
   it("cancels at every step and stores nothing; stickers and commands are handled kindly", async () => {
@@ -138,6 +174,32 @@ describe("limits and failures", () => {
     expect(h.fake.lastBotMessage(AMINA)?.text).toMatch(/^Das sind gerade sehr viele Nachrichten/);
     expect(ticketMessageRows(h, 1)).toHaveLength(3);
     expect(h.db.$client.prepare("select count(*) n from tickets").get()).toEqual({ n: 1 });
+  });
+
+  it("a follow-up album reaches staff in one piece, is confirmed once and counts as one message", async () => {
+    h = await createFlowHarness({ FOLLOWUPS_PER_MINUTE: "3" });
+    h.fake.addUser({ id: AMINA, first_name: "Amina", language_code: "de" });
+    await onboard(h, AMINA);
+    await askQuestion(h, AMINA);
+    const replies = await h.sentDuring(AMINA, async () => {
+      for (const page of [1, 2, 3]) await h.handle(h.fake.userSendsPhoto(AMINA, { mediaGroupId: "album-2", caption: page === 1 ? "Drei Seiten" : undefined }));
+    });
+    expect(replies.map((m) => m.text)).toEqual(["📨 Zu Frage #1 hinzugefügt."]);
+    // Delivered a moment after the last part, all parts in one go.
+    await vi.waitFor(() => expect(ticketMessageRows(h, 1).map((m) => m.delivery)).toEqual(["delivered", "delivered", "delivered", "delivered"]), {
+      timeout: 5_000,
+    });
+    const copies = h.fake.callsTo("copyMessages");
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.params.message_ids).toHaveLength(3);
+    const thread = h.fake.topics(STAFF_CHAT_ID)[0]!.message_thread_id;
+    expect(staffMessages(h, thread).filter((m) => m.photo).map((m) => m.caption ?? null)).toEqual(["Drei Seiten", null, null]);
+    // The question and the album are two of three messages a minute: one more, then the notice.
+    await h.handle(h.fake.userSendsText(AMINA, "eins"));
+    expect(h.fake.lastBotMessage(AMINA)?.text).toBe("📨 Zu Frage #1 hinzugefügt.");
+    await h.handle(h.fake.userSendsText(AMINA, "zwei"));
+    expect(h.fake.lastBotMessage(AMINA)?.text).toMatch(/^Das sind gerade sehr viele Nachrichten/);
+    expect(failedCalls(h.fake)).toEqual([]);
   });
 
   it("a staff group that fails keeps the question queued; the retry delivers it once", async () => {

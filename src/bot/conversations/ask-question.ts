@@ -3,7 +3,7 @@ import { volunteerLabel } from "../../domain/tickets.js";
 import { isTopic, type Topic } from "../../domain/topics.js";
 import { callbackData, callbackPatterns } from "../callback-data.js";
 import type { BotConversation, ConversationContext } from "../context.js";
-import { formatDateTime } from "../format.js";
+import { formatAbsence } from "../format.js";
 import { cancelQuestionKeyboard, confirmQuestionKeyboard, topicKeyboard } from "../keyboards/questions.js";
 import { messageContent, isRelayable } from "../questions/compose.js";
 import type { TicketRelay } from "../questions/relay.js";
@@ -48,8 +48,9 @@ export function createAskQuestion(deps: AskQuestionDeps) {
       return current ? { text: current.text, until: current.until.toISOString() } : null;
     });
     if (absence) {
-      const until = formatDateTime(new Date(absence.until), ctx.t, ctx.locale, ctx.config.timezone);
-      await ctx.reply(ctx.t("questions.absence", { until, text: absence.text }), { parse_mode: "HTML" });
+      await ctx.reply(formatAbsence(ctx.t, { text: absence.text, until: new Date(absence.until) }, ctx.locale, ctx.config.timezone), {
+        parse_mode: "HTML",
+      });
     }
 
     // 1. The topic.
@@ -97,6 +98,8 @@ export function createAskQuestion(deps: AskQuestionDeps) {
     const topicLabel = ctx.t(`topics.${topic}`);
     const confirmText = cards.length > 0 ? ctx.t("questions.faqQuestion") : ctx.t("questions.confirm", { topic: topicLabel });
     await ctx.reply(confirmText, { parse_mode: "HTML", reply_markup: confirmQuestionKeyboard(ctx.t, cards.length > 0) });
+    // Albums already told that (some of) their parts did not fit: told once, not once per photo.
+    const albumsTooMany = new Set<string>();
     for (;;) {
       const next = await waitInFlow(conversation, deps);
       const data = next.callbackQuery?.data;
@@ -136,7 +139,11 @@ export function createAskQuestion(deps: AskQuestionDeps) {
       // Further parts of an album arrive one by one; they belong to the question silently.
       const sameAlbum = message.media_group_id !== undefined && parts.some((p) => p.media_group_id === message.media_group_id);
       if (parts.length >= MAX_QUESTION_PARTS) {
-        if (!sameAlbum) await next.reply(next.t("questions.tooManyParts"), { parse_mode: "HTML" });
+        const album = message.media_group_id;
+        if (album === undefined || !albumsTooMany.has(album)) {
+          if (album !== undefined) albumsTooMany.add(album);
+          await next.reply(next.t("questions.tooManyParts", { max: MAX_QUESTION_PARTS }), { parse_mode: "HTML" });
+        }
         continue;
       }
       parts.push(message);

@@ -1,13 +1,14 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
+import type { TicketMessage } from "../../db/schema/index.js";
 import { DEFAULT_TOPIC } from "../../domain/topics.js";
 import { volunteerLabel } from "../../domain/tickets.js";
 import { callbackPatterns } from "../callback-data.js";
 import type { BotContext, ConversationContext } from "../context.js";
 import { ASK_QUESTION, createAskQuestion, type AskQuestionDeps } from "../conversations/ask-question.js";
-import { formatDateTime } from "../format.js";
-import { isRelayable, messageContent } from "../questions/compose.js";
+import { formatAbsence, formatDateTime } from "../format.js";
+import { isRelayable, messageContent, withoutCommand } from "../questions/compose.js";
 import type { TicketRelay } from "../questions/relay.js";
 import { staleButton } from "../stale-button.js";
 import { ignoreNotModified } from "../telegram-errors.js";
@@ -77,6 +78,9 @@ async function fileShortcut(ctx: BotContext, relay: TicketRelay, message: Messag
     );
     return;
   }
+  // As in the guided flow: people asking while the team is away learn it first.
+  const absence = ctx.services.tickets.absence.current();
+  if (absence) await ctx.reply(formatAbsence(ctx.t, absence, ctx.locale, ctx.config.timezone), { parse_mode: "HTML" });
   const { ticket, delivery } = await relay.file({
     sourceKey,
     volunteerId: from.id,
@@ -113,7 +117,9 @@ export function createFollowUpFeature(relay: TicketRelay): Composer<BotContext> 
       return;
     }
     const known = tickets.findVolunteerMessage(ctx.from.id, message.message_id);
-    if (!known && !tickets.followUpAllowed(ctx.from.id)) {
+    const partOfAlbum = (m: TicketMessage) => m.direction === "in" && m.mediaGroupId !== null && m.mediaGroupId === message.media_group_id;
+    // An album counts as one message: its later parts are never refused.
+    if (!known && !tickets.messages(ticket.id).some(partOfAlbum) && !tickets.followUpAllowed(ctx.from.id)) {
       await ctx.reply(ctx.t("questions.followUpTooFast"), { parse_mode: "HTML" });
       return;
     }
@@ -125,16 +131,14 @@ export function createFollowUpFeature(relay: TicketRelay): Composer<BotContext> 
       copyable: true,
       ...messageContent(message),
     });
-    const delivery = await relay.deliver(ticket.id);
+    // The parts of an album arrive one by one: delivered together a moment after the last one.
+    let queued = false;
+    if (stored.mediaGroupId !== null) relay.deliverSoon(ticket.id);
+    else queued = (await relay.deliver(ticket.id)).waitingForStaff > 0;
     if (tickets.find(ticket.id)?.status !== statusBefore) await relay.refreshHeader(ticket.id);
     // One confirmation per album, not one per photo.
-    const earlierPartOfAlbum =
-      stored.mediaGroupId !== null &&
-      tickets.messages(ticket.id).some((m) => m.id < stored.id && m.direction === "in" && m.mediaGroupId === stored.mediaGroupId);
-    if (earlierPartOfAlbum) return;
-    await ctx.reply(ctx.t(delivery.waitingForStaff > 0 ? "questions.followUpQueued" : "questions.followUpAdded", { id: ticket.id }), {
-      parse_mode: "HTML",
-    });
+    if (tickets.messages(ticket.id).some((m) => m.id < stored.id && partOfAlbum(m))) return;
+    await ctx.reply(ctx.t(queued ? "questions.followUpQueued" : "questions.followUpAdded", { id: ticket.id }), { parse_mode: "HTML" });
   });
 
   privateChat.on("edited_message", async (ctx) => {
@@ -142,8 +146,11 @@ export function createFollowUpFeature(relay: TicketRelay): Composer<BotContext> 
     const stored = ctx.services.tickets.findVolunteerMessage(ctx.from.id, edited.message_id);
     if (!stored) return;
     const content = messageContent(edited);
-    ctx.services.tickets.updateContent(stored.id, { text: content.text, entities: content.entities });
-    await relay.applyVolunteerEdit(stored, content.text ?? "", content.entities);
+    // A question filed with `/frage <text>` was stored without the command (and its formatting).
+    const { text, entities } = stored.copyable ? content : { text: withoutCommand(content.text ?? ""), entities: null };
+    if (!text && !stored.copyable) return;
+    ctx.services.tickets.updateContent(stored.id, { text, entities });
+    await relay.applyVolunteerEdit(stored, text ?? "", entities);
   });
 
   return feature;

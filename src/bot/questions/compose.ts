@@ -32,6 +32,11 @@ export function messageContent(message: Message): StoredContent {
   };
 }
 
+/** What follows a leading command: `/frage@bot Wo …` → `Wo …` (other text unchanged). */
+export function withoutCommand(text: string): string {
+  return text.startsWith("/") ? text.replace(/^\/\S*\s*/, "").trim() : text;
+}
+
 /** Messages a question or answer may consist of: text, or media Telegram lets us copy. */
 export function isRelayable(message: Message): boolean {
   return (

@@ -130,10 +130,10 @@ export function lastTicketCreatedAt(db: Db, volunteerId: number): Date | undefin
     .get()?.at;
 }
 
-/** How many messages a volunteer sent to staff since `since` (flood control). */
+/** How many messages a volunteer sent to staff since `since` (flood control); an album counts once. */
 export function countVolunteerMessagesSince(db: Db, volunteerId: number, since: Date): number {
   return db
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: sql<number>`count(distinct coalesce('album:' || ${ticketMessages.mediaGroupId}, ${ticketMessages.id}))` })
     .from(ticketMessages)
     .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
     .where(and(eq(tickets.volunteerId, volunteerId), eq(ticketMessages.direction, "in"), gte(ticketMessages.createdAt, since)))
