@@ -97,6 +97,9 @@ const envSchema = z.discriminatedUnion("BOT_MODE", [pollingSchema, webhookSchema
   error: "must be 'polling' or 'webhook'",
 });
 
+/** The name of every setting (documented in README and .env.example; a test checks). */
+export const SETTING_NAMES: readonly string[] = [...new Set([...Object.keys(pollingSchema.shape), ...Object.keys(webhookSchema.shape)])];
+
 function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("de-DE", { timeZone: zone });

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Every setting, so that a developer's own .env never leaks into a test. */
-const BLANK_SETTINGS = {
+export const BLANK_SETTINGS = {
   BOT_TOKEN: "",
   STAFF_CHAT_ID: "",
   DATABASE_PATH: "",
@@ -21,6 +21,13 @@ const BLANK_SETTINGS = {
   STAFF_CACHE_SECONDS: "",
   OPERATOR_NAME: "",
   STAFF_TITLE: "",
+  ANSWER_SIGNATURE: "",
+  MAX_OPEN_QUESTIONS: "",
+  QUESTION_COOLDOWN_SECONDS: "",
+  FOLLOWUPS_PER_MINUTE: "",
+  REMINDER_HOURS: "",
+  RETENTION_DAYS: "",
+  DELIVERY_RETRY_SECONDS: "",
 };
 
 export interface BotProcess {

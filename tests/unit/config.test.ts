@@ -1,5 +1,7 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, createConfig } from "../../src/config.js";
+import { ConfigError, SETTING_NAMES, createConfig } from "../../src/config.js";
+import { BLANK_SETTINGS } from "../helpers/bot-process.js";
 
 const TOKEN = "123456789:TEST-fake-token-for-tests-only-abcde";
 
@@ -77,5 +79,19 @@ describe("createConfig", () => {
 
   it("rejects an unknown mode", () => {
     expect(problemsOf({ BOT_TOKEN: TOKEN, BOT_MODE: "push" })[0]).toContain("BOT_MODE");
+  });
+});
+
+describe("the settings' documentation", () => {
+  const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const envExample = fs.readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+
+  it("covers every setting in the README's table, in .env.example and in the tests' blank environment", () => {
+    expect(SETTING_NAMES).toContain("DELIVERY_RETRY_SECONDS");
+    for (const name of SETTING_NAMES) {
+      expect({ name, readme: readme.includes(`| \`${name}\``) || new RegExp(`\\| \`[A-Z_]+\` / \`${name}\``).test(readme) }).toEqual({ name, readme: true });
+      expect({ name, envExample: new RegExp(`^${name}=`, "m").test(envExample) }).toEqual({ name, envExample: true });
+      expect({ name, blank: name in BLANK_SETTINGS }).toEqual({ name, blank: true });
+    }
   });
 });
