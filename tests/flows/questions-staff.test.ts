@@ -169,6 +169,20 @@ describe("staff buttons and commands", () => {
     expect(ticketRow(h, 1)).toMatchObject({ status: "closed" });
   });
 
+  it("a message in the topic of a deleted question gets a short note", async () => {
+    await askQuestion(h, AMINA);
+    const thread = h.fake.topics(STAFF_CHAT_ID)[0]!.message_thread_id;
+    h.fake.failNext("deleteForumTopic", { error_code: 400, description: "Bad Request: not enough rights to delete the topic" });
+    await h.handle(h.fake.userSendsCommand(AMINA, "loeschen"));
+    await h.handle(h.fake.userClicksButton(AMINA, h.fake.lastBotMessage(AMINA)!, "🗑 Ja, alles löschen"));
+    const sent = await h.sentDuring(STAFF_CHAT_ID, () =>
+      h.handle(h.fake.userSendsText(STAFF_MEMBER, "Hier die Antwort", { chatId: STAFF_CHAT_ID, messageThreadId: thread })),
+    );
+    expect(sent.map((m) => [m.text, m.message_thread_id])).toEqual([
+      ["Diese Nachricht kann ich keiner Frage zuordnen; die Frage wurde vielleicht gelöscht. Ihre Nachricht wurde nicht weitergegeben.", thread],
+    ]);
+  });
+
   it("an anonymous administrator's message in the topic is an answer like any staff member's", async () => {
     await askQuestion(h, AMINA);
     const thread = h.fake.topics(STAFF_CHAT_ID)[0]!.message_thread_id;

@@ -167,9 +167,9 @@ export function createTicketStaffFeature(deps: TicketStaffDeps): Composer<BotCon
     if ((message.from.is_bot && !asGroup) || message.text?.startsWith("/") || !isStaffRelayable(message)) return next();
     const ticket = ticketOfStaffMessage(ctx, message);
     if (!ticket) {
-      // A reply to one of the bot's messages was meant for a volunteer: say that it went nowhere.
-      const repliedTo = message.reply_to_message;
-      if (repliedTo?.from?.id !== ctx.me.id || repliedTo.forum_topic_created) return next();
+      // A reply to one of the bot's messages (or a message in a topic the bot opened) was meant
+      // for a volunteer: say that it went nowhere.
+      if (message.reply_to_message?.from?.id !== ctx.me.id) return next();
       await ctx.reply(ctx.t("questions.staff.notMatched"), {
         parse_mode: "HTML",
         reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
