@@ -104,6 +104,22 @@ describe("staff keep the circle directory", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
+  it("labels a contact's remove button with the name as written, not HTML-escaped", async () => {
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_bearbeiten"));
+    await tap("Helferkreis Oberstdorf");
+    await tap("✏️ Ansprechpersonen");
+    await tap("➕ Ansprechperson");
+    await say("Eva & Co <Team>");
+    for (const answer of ["-", "-", "-"]) await say(answer);
+    await tap("Nein");
+    const labels = buttonTexts(h.fake.lastBotMessage(STAFF_ADMIN));
+    expect(labels).toContain("✖ Eva & Co <Team>");
+    expect(labels.join(" ")).not.toContain("&amp;");
+    await tap("✖ Eva & Co <Team>");
+    expect(buttonTexts(h.fake.lastBotMessage(STAFF_ADMIN)).join(" ")).not.toContain("Eva");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
   it("leaves without saving on /abbrechen, the Abbrechen button or another command", async () => {
     const before = query("select count(*) n from circle_changes");
     await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_neu"));
