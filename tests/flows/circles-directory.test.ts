@@ -179,6 +179,31 @@ describe("helper-circle directory for volunteers", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
+  it("answers inline queries per person and in pages, so every circle can be reached", async () => {
+    for (let n = 1; n <= 25; n++) {
+      const draft = { name: `Kreis Wertach ${String(n).padStart(2, "0")}`, municipalityIds: [municipalityId("Wertach")], description: null };
+      saveCircle(h.db, undefined, { ...draft, meetingTime: null, meetingPlace: null, published: true, contacts: [] }, { by: 500, at: new Date() });
+    }
+    const titles: string[] = [];
+    let offset = "";
+    for (let page = 0; page < 5; page++) {
+      const update = h.fake.userSendsInlineQuery(STRANGER, "", { offset });
+      await h.handle(update);
+      titles.push(...(h.fake.inlineQueryResults(update.inline_query!.id) as InlineQueryResultArticle[]).map((r) => r.title));
+      const params = h.fake.callsTo("answerInlineQuery").at(-1)!.params;
+      // Cards are written in the asker's language: Telegram must not show them to someone else.
+      expect(params.is_personal).toBe(true);
+      offset = String(params.next_offset ?? "");
+      if (offset === "") break;
+    }
+    expect(titles).toHaveLength(30);
+    expect(new Set(titles).size).toBe(30);
+    expect(titles).toContain("Kreis Wertach 25");
+    expect(titles).toContain("Helferkreis Oberstdorf (example)");
+    expect(h.fake.callsTo("answerInlineQuery")).toHaveLength(2);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
   it("never shows unpublished circles, nor unpublished contacts, anywhere", async () => {
     saveCircle(
       h.db,

@@ -15,6 +15,7 @@ const MAX_CARDS = 3;
 const MAX_CHOICES = 8;
 /** Free text shorter than this (letters and digits) is no search: "e" would match everything. */
 const MIN_TEXT_QUERY = 3;
+/** Inline results per answer (Telegram allows 50). */
 const MAX_INLINE_RESULTS = 20;
 
 /**
@@ -120,18 +121,22 @@ circleSearchByText.chatType("private").on("message:text", async (ctx, next) => {
 
 /**
  * Inline mode (`@bot sonth` in any chat): matching cards to share. Anyone may ask, consent or
- * not, so only published data goes out and nothing about the asker is stored.
+ * not, so only published data goes out and nothing about the asker is stored. Cards are in the
+ * asker's language, so Telegram must not hand them to others (is_personal); results come in
+ * pages (the offset is the index of the first result), so every circle can be reached.
  */
 circles.on("inline_query", async (ctx) => {
   const query = ctx.inlineQuery.query.trim();
   const visible = visibleCircles(ctx);
   const found = query === "" ? visible : searchDirectory(query, visible, ctx.services.municipalities.list()).circles;
-  const results: InlineQueryResultArticle[] = found.slice(0, MAX_INLINE_RESULTS).map((circle) => ({
+  const offset = /^\d{1,4}$/.test(ctx.inlineQuery.offset) ? Number(ctx.inlineQuery.offset) : 0;
+  const end = offset + MAX_INLINE_RESULTS;
+  const results: InlineQueryResultArticle[] = found.slice(offset, end).map((circle) => ({
     type: "article",
     id: `circle-${circle.id}`,
     title: circle.isExample ? `${circle.name} ${ctx.t("circles.card.example")}` : circle.name,
     description: circle.municipalities.join(", "),
     input_message_content: { message_text: card(ctx, circle), parse_mode: "HTML", link_preview_options: { is_disabled: true } },
   }));
-  await ctx.answerInlineQuery(results, { cache_time: 60, is_personal: false });
+  await ctx.answerInlineQuery(results, { cache_time: 60, is_personal: true, next_offset: end < found.length ? String(end) : "" });
 });
