@@ -73,6 +73,28 @@ function detectDelimiter(text: string): ";" | "," {
   return count(";") >= count(",") && count(";") > 0 ? ";" : ",";
 }
 
+/**
+ * UTF-8 (with or without BOM); a file that is not valid UTF-8 is read as Windows-1252, the
+ * encoding German Excel uses for "CSV (Trennzeichen-getrennt)", so "Bühl" stays "Bühl".
+ */
+export function decodeCsvBytes(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return decodeWindows1252(bytes);
+  }
+}
+
+/**
+ * Windows-1252 is Latin-1 except for 0x80–0x9F („ “ € – …). Decoded by hand: Node 20's
+ * TextDecoder("windows-1252") returns Latin-1's control characters for those bytes.
+ */
+const WINDOWS_1252_80_TO_9F = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => (byte >= 0x80 && byte < 0xa0 ? WINDOWS_1252_80_TO_9F[byte - 0x80] : String.fromCharCode(byte))).join("");
+}
+
 interface ContactColumns {
   number: number;
   columns: Partial<Record<ContactField, number>>;
@@ -83,7 +105,7 @@ interface ContactColumns {
  * problem found (with its line number) comes back and nothing else.
  */
 export function parseCirclesCsv(input: string | Uint8Array, municipalities: NamedMunicipality[]): CsvParseResult {
-  const text = (typeof input === "string" ? input : new TextDecoder("utf-8").decode(input)).replace(/^\uFEFF/, "");
+  const text = (typeof input === "string" ? input : decodeCsvBytes(input)).replace(/^\uFEFF/, "");
   if (text.trim() === "") return { ok: false, problems: [{ line: 1, kind: "empty" }] };
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {

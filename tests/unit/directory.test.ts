@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createI18n } from "../../src/bot/i18n.js";
-import { circlesToCsv, CSV_PROBLEM_KINDS, parseCirclesCsv } from "../../src/domain/circles-csv.js";
+import { circlesToCsv, CSV_PROBLEM_KINDS, decodeCsvBytes, parseCirclesCsv } from "../../src/domain/circles-csv.js";
 import { checkEmail, checkPhone, findMunicipalityByName, nameMatches, normalizeName, normalizeTelegramUsername, searchDirectory, type Circle } from "../../src/domain/directory.js";
 
 const MUNICIPALITIES = [
@@ -118,6 +118,21 @@ describe("CSV", () => {
         ],
       });
     }
+  });
+
+  it("reads Windows-1252 (German Excel's CSV) when a file is not valid UTF-8", () => {
+    // Windows-1252 by hand: Latin-1 for letters like ü and é, its own bytes for „ “ and €.
+    const special: Record<string, number> = { "„": 0x84, "“": 0x93, "€": 0x80 };
+    const windows1252 = (text: string) => Uint8Array.from([...text], (char) => special[char] ?? char.charCodeAt(0));
+    const bytes = windows1252(`${header}\r\nHelferkreis Bühl;Fischen i. Allgäu;„Café“ für 5 €;;;ja;Jürgen Weiß;;;;ja\r\n`);
+    expect(decodeCsvBytes(bytes)).toContain("Helferkreis Bühl;Fischen i. Allgäu;„Café“ für 5 €");
+    const result = parseCirclesCsv(bytes, MUNICIPALITIES);
+    expect(result).toMatchObject({
+      ok: true,
+      circles: [{ name: "Helferkreis Bühl", municipalityIds: [1], description: "„Café“ für 5 €", contacts: [{ name: "Jürgen Weiß" }] }],
+    });
+    // Valid UTF-8 stays UTF-8 (its bytes would read as "BÃ¼hl" in Windows-1252).
+    expect(decodeCsvBytes(new TextEncoder().encode("\uFEFFBühl"))).toBe("Bühl");
   });
 
   it("reports every problem with its line number", () => {
