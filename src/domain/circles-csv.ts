@@ -57,6 +57,21 @@ export interface CsvProblem {
 
 export type CsvParseResult = { ok: true; circles: CircleDraft[] } | { ok: false; problems: CsvProblem[] };
 
+/** A value quoted in a problem (a cell, a column title) is cut to this many characters. */
+const MAX_QUOTED = 60;
+
+/** The first MAX_QUOTED characters (an emoji is not cut in half), "…" if there was more. */
+function shorten(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const chars = [...value];
+  return chars.length <= MAX_QUOTED ? value : `${chars.slice(0, MAX_QUOTED - 1).join("")}…`;
+}
+
+/** Problems as reported: quoted values cut, so that a list of them stays readable (and short). */
+function rejected(problems: CsvProblem[]): CsvParseResult {
+  return { ok: false, problems: problems.map((problem) => ({ ...problem, column: shorten(problem.column), value: shorten(problem.value) })) };
+}
+
 /** Municipality names in one cell: separated by commas, semicolons or "|". */
 const LIST_SEPARATOR = /\s*[,;|]\s*/;
 
@@ -146,7 +161,7 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
   for (const required of ["name", "gemeinden"]) {
     if (!circleColumn.has(required)) problems.push({ line: header.info.lines, kind: "missingColumn", column: required });
   }
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return rejected(problems);
 
   const seen = new Map<string, number>();
   const circles: CircleDraft[] = [];
@@ -163,7 +178,7 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
 
     const name = cell("name");
     if (name === "") problem("missing", "name");
-    else if (name.length > LIMITS.name) problem("tooLong", "name", name.slice(0, 40));
+    else if (name.length > LIMITS.name) problem("tooLong", "name", name);
     else {
       const key = normalizeName(name);
       if (seen.has(key)) problem("duplicateName", "name", name);
@@ -187,7 +202,7 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
       ["treffen_zeit", meetingTime, LIMITS.meeting],
       ["treffen_ort", meetingPlace, LIMITS.meeting],
     ] as const) {
-      if (checkLength(value, limit)) problem("tooLong", column, value!.slice(0, 40));
+      if (checkLength(value, limit)) problem("tooLong", column, value!);
     }
     const published = parseYesNo(cell("veroeffentlicht"), true);
     if (published === undefined) problem("badYesNo", "veroeffentlicht", cell("veroeffentlicht"));
@@ -211,7 +226,7 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
       circles.push({ name, municipalityIds, description, meetingTime, meetingPlace, published: published!, contacts: circleContacts });
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, circles };
+  return problems.length > 0 ? rejected(problems) : { ok: true, circles };
 }
 
 export interface RawContact {
@@ -243,7 +258,7 @@ export function readContact(
     report(kind, field, value);
   };
   if (!name) fail("contactWithoutName", "name");
-  else if (name.length > LIMITS.contactName) fail("tooLong", "name", name.slice(0, 40));
+  else if (name.length > LIMITS.contactName) fail("tooLong", "name", name);
   if (phone && checkPhone(phone)) fail("badPhone", "telefon", phone);
   if (email && checkEmail(email)) fail(checkEmail(email)!, "email", email);
   if (telegramUsername !== null && checkTelegramUsername(telegramUsername)) fail("badTelegram", "telegram", telegramRaw!);

@@ -75,6 +75,38 @@ describe("CSV import and export", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
+  it("lists at most 40 problems and says how many more there are", async () => {
+    const rows = Array.from({ length: 45 }, (_, i) => `Kreis ${i + 1};Kempten`);
+    const [answer] = await sendFile(["name;gemeinden", ...rows].join("\n"));
+    const lines = answer!.text!.split("\n");
+    expect(lines.filter((line) => line.startsWith("Zeile "))).toHaveLength(40);
+    expect(lines.at(-2)).toBe("Zeile 41: Die Gemeinde „Kempten“ gibt es im Landkreis nicht.");
+    expect(lines.at(-1)).toBe("… und 5 weitere Probleme.");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("keeps the list of problems within one Telegram message, however long the values", async () => {
+    const long = (n: number) => `${"x".repeat(70 + n)}@`;
+    const rows = Array.from({ length: 45 }, (_, i) => `Kreis ${i + 1};Wertach;Eva;${long(i)}`);
+    const [answer] = await sendFile(["name;gemeinden;kontakt1_name;kontakt1_email", ...rows].join("\n"));
+    const text = answer!.text!;
+    expect(text.length).toBeLessThan(4096);
+    const shown = text.split("\n").filter((line) => line.startsWith("Zeile ")).length;
+    expect(shown).toBeGreaterThan(10);
+    expect(shown).toBeLessThan(40);
+    expect(text.endsWith(`… und ${45 - shown} weitere Probleme.`)).toBe(true);
+    expect(text).toContain(`Zeile 2: „${"x".repeat(59)}…“ in „kontakt1_email“ ist keine gültige E-Mail-Adresse.`);
+
+    // One cell of 5000 characters, one column title too.
+    const [single] = await sendFile(`name;gemeinden;${"Spalte".repeat(800)}\nKreis;${"Wertach".repeat(700)}`);
+    expect(single!.text!.length).toBeLessThan(400);
+    expect(single!.text).toContain(`Unbekannte Spalte „${"Spalte".repeat(10).slice(0, 59)}…“`);
+    const [cell] = await sendFile(`name;gemeinden\nKreis;${"Wertach".repeat(700)}`);
+    expect(cell!.text).toContain(`Die Gemeinde „${"Wertach".repeat(10).slice(0, 59)}…“ gibt es im Landkreis nicht.`);
+    expect(cell!.text!.length).toBeLessThan(400);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
   it("round-trips: an exported file imported again changes nothing", async () => {
     await sendFile(SAMPLE);
     const before = snapshot(h);

@@ -5,8 +5,9 @@ import type { BotContext, ConversationContext } from "../context.js";
 import { CIRCLE_EDITOR, circleEditor } from "../conversations/circle-editor.js";
 import type { Translate } from "../i18n.js";
 
-/** Telegram messages hold 4096 characters; the list of problems is cut well before. */
+/** Telegram messages hold 4096 characters: the list of problems stops well before. */
 const MAX_PROBLEMS_SHOWN = 40;
+const MAX_PROBLEMS_LENGTH = 3500;
 const MAX_CSV_BYTES = 1024 * 1024;
 
 /**
@@ -101,14 +102,23 @@ async function downloadFile(ctx: BotContext): Promise<Uint8Array | undefined> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** One line per problem, with its line number; cut after a few dozen. */
+/**
+ * One line per problem, with its line number (quoted values come cut short from the check); the
+ * list stops after MAX_PROBLEMS_SHOWN lines or before MAX_PROBLEMS_LENGTH characters, then says
+ * how many are left.
+ */
 export function describeProblems(t: Translate, problems: CsvProblem[]): string {
-  const lines = problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) =>
-    t("circles.csv.line", {
-      line: problem.line,
-      text: t(`circles.csv.problem.${problem.kind}`, { column: problem.column ?? "", value: problem.value ?? "" }),
-    }),
-  );
-  if (problems.length > MAX_PROBLEMS_SHOWN) lines.push(t("circles.csv.more", { count: problems.length - MAX_PROBLEMS_SHOWN }));
+  const lines: string[] = [];
+  let length = 0;
+  for (const problem of problems) {
+    const text = t(`circles.csv.problem.${problem.kind}`, { column: problem.column ?? "", value: problem.value ?? "" });
+    const line = t("circles.csv.line", { line: problem.line, text });
+    if (lines.length === MAX_PROBLEMS_SHOWN || length + line.length + 1 > MAX_PROBLEMS_LENGTH) break;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  const left = problems.length - lines.length;
+  if (left > 0) lines.push(t("circles.csv.more", { count: left }));
   return lines.join("\n");
 }
+
