@@ -130,6 +130,18 @@ export function findMunicipalityByName<T extends NamedMunicipality>(municipaliti
   );
 }
 
+/**
+ * Does a stored circle already say exactly what the draft says? Municipalities as a set,
+ * contacts in their order. An example circle never does: taking it over makes it a real one.
+ */
+export function sameContent(stored: Circle, draft: CircleDraft): boolean {
+  const fields = (c: CircleDraft) => [c.name, c.description, c.meetingTime, c.meetingPlace, c.published];
+  const contacts = (c: CircleDraft) => c.contacts.map((k) => [k.name, k.phone, k.email, k.telegramUsername, k.published]);
+  const municipalities = (c: CircleDraft) => [...new Set(c.municipalityIds)].sort((a, b) => a - b);
+  const key = (c: CircleDraft) => JSON.stringify([fields(c), municipalities(c), contacts(c)]);
+  return !stored.isExample && key(stored) === key(draft);
+}
+
 /** Only what volunteers may see: the circle must be published, and only published contacts remain. */
 export function publicView(circle: Circle): Circle {
   return { ...circle, contacts: circle.contacts.filter((contact) => contact.published) };

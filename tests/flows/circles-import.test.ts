@@ -35,7 +35,7 @@ describe("CSV import and export", () => {
 
   it("imports the sample file: replaces the example circles, keeps nothing unpublished visible", async () => {
     const [answer] = await sendFile(SAMPLE);
-    expect(answer!.text).toBe("Import fertig: 0 neu, 3 aktualisiert, 2 entfernt.");
+    expect(answer!.text).toBe("Import fertig: 0 neu, 3 geändert, 0 unverändert, 2 entfernt.");
     const after = snapshot(h);
     expect(after.circles.map((c) => (c as { name: string }).name)).toEqual(["Helferkreis Asyl Sonthofen", "Helferkreis Oberes Illertal", "Helferkreis Oberstdorf"]);
     expect(h.db.$client.prepare("select count(*) n from helper_circles where is_example = 1").get()).toEqual({ n: 0 });
@@ -107,15 +107,27 @@ describe("CSV import and export", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
-  it("round-trips: an exported file imported again changes nothing", async () => {
+  it("round-trips: an exported file imported again changes nothing, not even dates or the change log", async () => {
     await sendFile(SAMPLE);
-    const before = snapshot(h);
+    // As if the import had been a while ago: a rewrite would show as a new date.
+    h.db.$client.prepare("update helper_circles set updated_at = 1600000000, updated_by = 42").run();
+    const q = (sql: string) => h.db.$client.prepare(sql).all();
+    const stamps = () => q("select name, updated_at, updated_by from helper_circles order by name");
+    const before = { directory: snapshot(h), stamps: stamps(), log: q("select * from circle_changes order by id") };
     const exported = await exportFile();
     expect(new TextDecoder("utf-8", { ignoreBOM: true }).decode(exported).startsWith("\uFEFFname;gemeinden;")).toBe(true);
     const [answer] = await sendFile(exported);
-    expect(answer!.text).toBe("Import fertig: 0 neu, 3 aktualisiert, 0 entfernt.");
-    expect(snapshot(h)).toEqual(before);
+    expect(answer!.text).toBe("Import fertig: 0 neu, 0 geändert, 3 unverändert, 0 entfernt.");
+    expect({ directory: snapshot(h), stamps: stamps(), log: q("select * from circle_changes order by id") }).toEqual(before);
     expect(await exportFile()).toEqual(exported);
+
+    // One changed description: only that circle is written and logged.
+    const edited = new TextDecoder().decode(exported).replace("Deutsch-Treff", "Deutsch-Treff am Freitag");
+    expect(edited).not.toBe(new TextDecoder().decode(exported));
+    const [partly] = await sendFile(edited);
+    expect(partly!.text).toBe("Import fertig: 0 neu, 1 geändert, 2 unverändert, 0 entfernt.");
+    expect(q("select name, updated_by from helper_circles where updated_by is not 42")).toEqual([{ name: expect.any(String), updated_by: STAFF_ADMIN }]);
+    expect(q("select count(*) n from circle_changes")).toEqual([{ n: before.log.length + 1 }]);
   });
 
   it("asks for a CSV file when staff send something else", async () => {
