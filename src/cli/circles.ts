@@ -38,7 +38,7 @@ export function runCirclesCli(args: string[], env: Record<string, string | undef
       return 1;
     }
     const summary = checked.apply({ by: null, at: new Date() });
-    out(t("circles.csv.imported", { ...summary, ...plain }));
+    out(t("circles.csv.imported", { counts: t("circles.csv.counts", { ...summary, ...plain }), ...plain }));
     return 0;
   } finally {
     closeDb(db);

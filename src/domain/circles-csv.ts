@@ -42,6 +42,8 @@ export const CSV_PROBLEM_KINDS = [
   "unknownMunicipality",
   "badYesNo",
   "contactWithoutName",
+  "noCircles",
+  "tooManyCircles",
 ] as const satisfies readonly string[];
 export type CsvProblemKind = (typeof CSV_PROBLEM_KINDS)[number];
 
@@ -54,6 +56,12 @@ export interface CsvProblem {
   /** The offending value. */
   value?: string;
 }
+
+/**
+ * The most circles one file may hold (there are about 26): a bigger file is a wrong file, and
+ * lists of circles (pickers, summaries) stay within Telegram's limits.
+ */
+export const MAX_IMPORT_CIRCLES = 300;
 
 export type CsvParseResult = { ok: true; circles: CircleDraft[] } | { ok: false; problems: CsvProblem[] };
 
@@ -110,6 +118,11 @@ function decodeWindows1252(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => (byte >= 0x80 && byte < 0xa0 ? WINDOWS_1252_80_TO_9F[byte - 0x80] : String.fromCharCode(byte))).join("");
 }
 
+/** The line a row starts on: csv-parse counts to its end, and a cell may hold line breaks. */
+function rowStart({ record, info }: { record: string[]; info: { lines: number } }): number {
+  return info.lines - record.reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0);
+}
+
 interface ContactColumns {
   number: number;
   columns: Partial<Record<ContactField, number>>;
@@ -163,12 +176,18 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
   }
   if (problems.length > 0) return rejected(problems);
 
+  const filled = body.filter(({ record }) => record.some((cell) => cell !== ""));
+  // Importing replaces the whole directory: a file without circles would delete every circle.
+  if (filled.length === 0) return rejected([{ line: header.info.lines, kind: "noCircles" }]);
+  if (filled.length > MAX_IMPORT_CIRCLES) {
+    return rejected([{ line: rowStart(filled[MAX_IMPORT_CIRCLES]!), kind: "tooManyCircles", value: String(MAX_IMPORT_CIRCLES) }]);
+  }
+
   const seen = new Map<string, number>();
   const circles: CircleDraft[] = [];
-  for (const { record, info } of body) {
-    // csv-parse counts to the end of the row; a cell may hold line breaks, the row starts before them.
-    const line = info.lines - record.reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0);
-    if (record.every((cell) => cell === "")) continue;
+  for (const row of filled) {
+    const { record } = row;
+    const line = rowStart(row);
     const rowProblems: CsvProblem[] = [];
     const problem = (kind: CsvProblemKind, column: string, value?: string) => rowProblems.push({ line, kind, column, value });
     const cell = (column: string) => {
