@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { linkedCircleGroups } from "../../src/db/repositories/circles.js";
+import { linkedCircleGroups, saveCircle } from "../../src/db/repositories/circles.js";
 import { buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../helpers/flow.js";
 import { onboard } from "../helpers/onboard.js";
 
@@ -65,6 +65,28 @@ describe("linking a helper circle's own Telegram group", () => {
     await h.handle(h.fake.botRemovedFromGroup(CIRCLE_GROUP, GROUP_ADMIN));
     expect(linkedCircleGroups(h.db)).toEqual([]);
     expect(h.db.$client.prepare("select action, changed_by from circle_changes where action = 'unlink'").all()).toEqual([{ action: "unlink", changed_by: GROUP_ADMIN }]);
+  });
+
+  it("offers only published circles, in pages", async () => {
+    for (let n = 1; n <= 120; n++) {
+      const draft = { name: `Kreis ${String(n).padStart(3, "0")}`, municipalityIds: [1], description: null, meetingTime: null, meetingPlace: null };
+      saveCircle(h.db, undefined, { ...draft, published: n % 3 !== 0, contacts: [] }, { by: null, at: new Date() });
+    }
+    const [pick] = await h.sentDuring(CIRCLE_GROUP, () => h.handle(inGroup(GROUP_ADMIN, "verknuepfen")));
+    const seen: string[] = [];
+    for (let page = 0; page < 10; page++) {
+      const labels = buttonTexts(h.fake.message(CIRCLE_GROUP, pick!.message_id));
+      expect(labels.length).toBeLessThanOrEqual(22);
+      seen.push(...labels.filter((label) => label.startsWith("Kreis ") || label.startsWith("Helferkreis ")));
+      if (!labels.includes("Weiter ▶️")) break;
+      await h.handle(h.fake.userClicksButton(GROUP_ADMIN, h.fake.message(CIRCLE_GROUP, pick!.message_id)!, "Weiter ▶️"));
+    }
+    expect(seen).toHaveLength(5 + 80);
+    expect(seen).toContain("Kreis 119");
+    expect(seen).not.toContain("Kreis 120");
+    await h.handle(h.fake.userClicksButton(GROUP_ADMIN, h.fake.message(CIRCLE_GROUP, pick!.message_id)!, "◀️ Zurück"));
+    expect(buttonTexts(h.fake.message(CIRCLE_GROUP, pick!.message_id))).toContain("Weiter ▶️");
+    expect(failedCalls(h.fake)).toEqual([]);
   });
 
   it("refuses members who are not admins of the group", async () => {

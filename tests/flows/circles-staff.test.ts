@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { closeDb } from "../../src/db/client.js";
+import { saveCircle } from "../../src/db/repositories/circles.js";
 import { freshDb } from "../helpers/db.js";
 import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, type FlowHarness } from "../helpers/flow.js";
 
@@ -117,6 +118,31 @@ describe("staff keep the circle directory", () => {
     expect(labels.join(" ")).not.toContain("&amp;");
     await tap("✖ Eva & Co <Team>");
     expect(buttonTexts(h.fake.lastBotMessage(STAFF_ADMIN)).join(" ")).not.toContain("Eva");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("pages through many circles when picking one to edit", async () => {
+    for (let n = 1; n <= 120; n++) {
+      const draft = { name: `Kreis ${String(n).padStart(3, "0")}`, municipalityIds: [1], description: null, meetingTime: null, meetingPlace: null };
+      saveCircle(h.db, undefined, { ...draft, published: n % 2 === 0, contacts: [] }, { by: STAFF_ADMIN, at: new Date() });
+    }
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_bearbeiten"));
+    const picker = h.fake.lastBotMessage(STAFF_ADMIN)!;
+    expect(buttonTexts(picker)).toHaveLength(22);
+    expect(buttonTexts(picker).slice(-3)).toEqual(["Kreis 015", "Weiter ▶️", "Abbrechen"]);
+    const seen = new Set<string>();
+    for (let page = 0; page < 7; page++) {
+      const labels = buttonTexts(h.fake.message(STAFF_ADMIN, picker.message_id));
+      expect(labels.length).toBeLessThanOrEqual(23);
+      labels.filter((label) => !["Weiter ▶️", "◀️ Zurück", "Abbrechen"].includes(label)).forEach((label) => seen.add(label));
+      if (!labels.includes("Weiter ▶️")) break;
+      await h.handle(h.fake.userClicksButton(STAFF_ADMIN, h.fake.message(STAFF_ADMIN, picker.message_id)!, "Weiter ▶️"));
+    }
+    // Unpublished circles too (staff see everything), each once.
+    expect(seen.size).toBe(125);
+    await h.handle(h.fake.userClicksButton(STAFF_ADMIN, h.fake.message(STAFF_ADMIN, picker.message_id)!, "Kreis 119"));
+    expect(last()).toContain("Vorschau");
+    expect(last()).toContain("Kreis 119");
     expect(failedCalls(h.fake)).toEqual([]);
   });
 

@@ -16,6 +16,7 @@ import { callbackData, callbackPatterns, type EditorAction } from "../callback-d
 import { circleCard } from "../circle-card.js";
 import type { BotConversation, ConversationContext } from "../context.js";
 import { escapeHtml } from "../html.js";
+import { circlePickerKeyboard } from "../keyboards/circles.js";
 import { ignoreNotModified } from "../telegram-errors.js";
 
 export const CIRCLE_EDITOR = "circleEditor";
@@ -171,11 +172,21 @@ async function pickCircle(io: EditorIo, conversation: BotConversation): Promise<
     await io.say(io.t("circles.staff.noCircles"));
     return undefined;
   }
-  const keyboard = new InlineKeyboard();
-  for (const circle of all) keyboard.text(circle.name, callbackData.editor("pick", circle.id)).row();
-  keyboard.text(io.t("circles.staff.cancel"), callbackData.editor("x"));
+  let page = 0;
+  const keyboard = () =>
+    circlePickerKeyboard(io.t, all, page, { pick: (circleId) => callbackData.editor("pick", circleId), page: (p) => callbackData.editor("pg", p) }).text(
+      io.t("circles.staff.cancel"),
+      callbackData.editor("x"),
+    );
+  const message = await io.ctx.reply(io.t("circles.staff.pickCircle"), { parse_mode: "HTML", reply_markup: keyboard() });
   for (;;) {
-    const choice = await io.buttons(io.t("circles.staff.pickCircle"), keyboard);
+    const choice = await io.button(message.message_id);
+    await choice.ctx.answerCallbackQuery();
+    if (choice.action === "pg") {
+      page = Number(choice.argument);
+      await ignoreNotModified(choice.ctx.editMessageReplyMarkup({ reply_markup: keyboard() }));
+      continue;
+    }
     const found = all.find((circle) => String(circle.id) === choice.argument);
     if (choice.action === "pick" && found) return found;
   }

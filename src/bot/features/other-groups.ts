@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
 import { callbackData, callbackPatterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { circlePickerKeyboard } from "../keyboards/circles.js";
 import { ignoreNotModified } from "../telegram-errors.js";
 
 /**
@@ -16,6 +17,15 @@ groups.command("chatid", async (ctx) => {
   await ctx.reply(ctx.t("staff.chatId", { id: ctx.chat.id }), { parse_mode: "HTML" });
 });
 
+/** Only circles volunteers can see in the directory can be chosen by a group's admins. */
+function publishedCircles(ctx: BotContext) {
+  return ctx.services.circles.listAll().filter((circle) => circle.published);
+}
+
+function linkKeyboard(ctx: BotContext, circles: Array<{ id: number; name: string }>, page: number) {
+  return circlePickerKeyboard(ctx.t, circles, page, { pick: callbackData.linkGroup, page: callbackData.linkGroupPage });
+}
+
 /** An administrator of this group (asked from Telegram), or the group itself writing anonymously. */
 async function isGroupAdmin(ctx: BotContext): Promise<boolean> {
   if (ctx.senderChat?.id === ctx.chat!.id) return true;
@@ -29,14 +39,17 @@ groups.command("verknuepfen", async (ctx) => {
     await ctx.reply(ctx.t("circles.group.onlyAdmins"), { parse_mode: "HTML" });
     return;
   }
-  const circles = ctx.services.circles.listAll();
+  const circles = publishedCircles(ctx);
   if (circles.length === 0) {
     await ctx.reply(ctx.t("circles.group.noCircles"), { parse_mode: "HTML" });
     return;
   }
-  const keyboard = new InlineKeyboard();
-  for (const circle of circles) keyboard.text(circle.name, callbackData.linkGroup(circle.id)).row();
-  await ctx.reply(ctx.t("circles.group.pick"), { parse_mode: "HTML", reply_markup: keyboard });
+  await ctx.reply(ctx.t("circles.group.pick"), { parse_mode: "HTML", reply_markup: linkKeyboard(ctx, circles, 0) });
+});
+
+groups.callbackQuery(callbackPatterns.linkGroupPage, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ignoreNotModified(ctx.editMessageReplyMarkup({ reply_markup: linkKeyboard(ctx, publishedCircles(ctx), Number(ctx.match[1])) }));
 });
 
 groups.callbackQuery(callbackPatterns.linkGroup, async (ctx) => {
