@@ -116,9 +116,9 @@ export function parseFaqAction(data: string): FaqAction | undefined {
 
 /**
  * Editor actions: pick circle, page of circles, municipalities done, contact add/remove/done,
- * yes/no, save, edit a field, remove, confirm removal, cancel.
+ * yes/no, save, edit a field, unlink the circle's group, remove, confirm removal, cancel.
  */
-export type EditorAction = "m" | "pick" | "pg" | "md" | "ca" | "cr" | "cd" | "y" | "n" | "s" | "e" | "r" | "ry" | "x";
+export type EditorAction = "m" | "pick" | "pg" | "md" | "ca" | "cr" | "cd" | "y" | "n" | "s" | "e" | "u" | "r" | "ry" | "x";
 
 export type SettingsAction = "lang" | "mun" | "data" | "del" | "back";
 
@@ -142,7 +142,7 @@ export const callbackPatterns = {
   directoryPage: /^hk:p:(\d{1,3})$/,
   directoryMunicipality: /^hk:m:(\d{1,6})$/,
   directoryCircle: /^hk:c:(\d{1,9})$/,
-  editor: /^hke:(m|pick|pg|md|ca|cr|cd|y|n|s|e|r|ry|x)(?::([a-z]{1,15}|\d{1,9}))?(?::([01]))?$/,
+  editor: /^hke:(m|pick|pg|md|ca|cr|cd|y|n|s|e|u|r|ry|x)(?::([a-z]{1,15}|\d{1,9}))?(?::([01]))?$/,
   linkGroup: /^hkg:l:(\d{1,9})$/,
   linkGroupPage: /^hkg:p:(\d{1,3})$/,
   circleImport: /^hki:(ok|x):(\d{1,10})$/,

@@ -15,6 +15,7 @@ import {
 import { callbackData, callbackPatterns, type EditorAction } from "../callback-data.js";
 import { circleCard } from "../circle-card.js";
 import type { BotConversation, ConversationContext } from "../context.js";
+import { noticeGroupLink } from "../circle-group-notice.js";
 import { escapeHtml } from "../html.js";
 import { circlePickerKeyboard } from "../keyboards/circles.js";
 import { ignoreNotModified } from "../telegram-errors.js";
@@ -55,7 +56,10 @@ export async function circleEditor(conversation: BotConversation, ctx: Conversat
     }
     for (;;) {
       const preview = await previewCircle(conversation, draft, id, municipalities);
-      const choice = await io.buttons(t("circles.staff.preview", { card: circleCard(preview, io.cardOptions()) }), previewKeyboard(io, id !== undefined));
+      const choice = await io.buttons(
+        t("circles.staff.preview", { card: circleCard(preview, io.cardOptions()) }),
+        previewKeyboard(io, id !== undefined, preview.telegramChatId !== null),
+      );
       // Staff membership may have ended while the flow ran: asked again before any write.
       const stillStaff = async () => {
         if ((await conversation.external((outside) => outside.staffRole())) !== "none") return true;
@@ -86,6 +90,16 @@ export async function circleEditor(conversation: BotConversation, ctx: Conversat
           await io.say(t("circles.staff.removed", { name: draft.name }));
           return;
         }
+        continue;
+      }
+      if (choice.action === "u" && preview.telegramChatId !== null) {
+        // Group admins cannot move a circle's link to another group; staff unlink it here first.
+        if (!(await stillStaff())) return;
+        const chatId = preview.telegramChatId;
+        const group = await conversation.external((outside) => groupTitle(outside, chatId));
+        const name = (await conversation.external((outside) => outside.services.circles.unlinkGroup(chatId, staffId))) ?? draft.name;
+        await noticeGroupLink(ctx, "unlinked", name, group);
+        await io.say(t("circles.staff.unlinked", { name, group }));
         continue;
       }
       if (choice.action === "e") draft = await editPart(io, conversation, draft, choice.argument, id, municipalities);
@@ -153,13 +167,23 @@ async function editPart(
 
 const EDITABLE_PARTS = ["name", "municipalities", "contacts", "meeting", "description", "published"] as const;
 
-function previewKeyboard(io: EditorIo, existing: boolean): InlineKeyboard {
+/** A group's title as Telegram has it now, or its id if the bot can no longer see it. */
+async function groupTitle(ctx: ConversationContext, chatId: number): Promise<string> {
+  try {
+    return (await ctx.api.getChat(chatId)).title ?? String(chatId);
+  } catch {
+    return String(chatId);
+  }
+}
+
+function previewKeyboard(io: EditorIo, existing: boolean, linked: boolean): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   EDITABLE_PARTS.forEach((part, index) => {
     keyboard.text(`✏️ ${io.t(`circles.staff.edit.${part}`)}`, callbackData.editor("e", part));
     if (index % 2 === 1) keyboard.row();
   });
   keyboard.text(io.t("circles.staff.save"), callbackData.editor("s")).row();
+  if (linked) keyboard.text(io.t("circles.staff.unlinkGroup"), callbackData.editor("u")).row();
   if (existing) keyboard.text(io.t("circles.staff.remove"), callbackData.editor("r"));
   return keyboard.text(io.t("circles.staff.cancel"), callbackData.editor("x"));
 }

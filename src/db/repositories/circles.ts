@@ -196,11 +196,17 @@ export function replaceAllCircles(db: Db, drafts: CircleDraft[], change: Change,
 /** Linking is no change of the circle's content: its "last updated" stays. */
 const linkOnly = (telegramChatId: number | null) => ({ telegramChatId, updatedAt: sql`${helperCircles.updatedAt}` });
 
-/** Links a Telegram group to a circle; a group belongs to at most one circle. */
+/**
+ * Links a Telegram group to a circle; a group belongs to at most one circle (its earlier circle
+ * is unlinked). A circle linked to another group is left as it is: undefined then, as for a
+ * circle that does not exist.
+ */
 export function linkGroup(db: Db, circleId: number, chatId: number, change: Change): string | undefined {
   return db.transaction(() => {
-    const row = db.select({ name: helperCircles.name }).from(helperCircles).where(eq(helperCircles.id, circleId)).get();
-    if (!row) return undefined;
+    const row = db.select({ name: helperCircles.name, chatId: helperCircles.telegramChatId }).from(helperCircles).where(eq(helperCircles.id, circleId)).get();
+    if (!row || (row.chatId !== null && row.chatId !== chatId)) return undefined;
+    const earlier = circleOfGroup(db, chatId);
+    if (earlier && earlier.id !== circleId) record(db, earlier.id, earlier.name, "unlink", change);
     db.update(helperCircles).set(linkOnly(null)).where(eq(helperCircles.telegramChatId, chatId)).run();
     db.update(helperCircles).set(linkOnly(chatId)).where(eq(helperCircles.id, circleId)).run();
     record(db, circleId, row.name, "link", change);
