@@ -156,6 +156,14 @@ describe("linking a helper circle's own Telegram group", () => {
     ]);
   });
 
+  it("apologises in the group when a command there fails, and stays quiet otherwise", async () => {
+    h.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: simulated failure", times: 1 });
+    const sent = await h.sentDuring(CIRCLE_GROUP, () => h.handle(inGroup(GROUP_ADMIN, "verknuepfen")));
+    expect(sent.map((m) => m.text)).toEqual(["Das hat nicht geklappt. Bitte versuchen Sie es in einer Minute noch einmal."]);
+    const [pick] = await h.sentDuring(CIRCLE_GROUP, () => h.handle(inGroup(GROUP_ADMIN, "verknuepfen")));
+    expect(pick!.text).toBe("Zu welchem Helferkreis gehört diese Gruppe?");
+  });
+
   it("does not link a circle that is no longer published", async () => {
     const [pick] = await h.sentDuring(CIRCLE_GROUP, () => h.handle(inGroup(GROUP_ADMIN, "verknuepfen")));
     h.db.$client.prepare("update helper_circles set published = 0 where name = 'Helferkreis Oberstdorf'").run();

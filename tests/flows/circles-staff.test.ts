@@ -194,6 +194,12 @@ describe("staff keep the circle directory", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
+  it("apologises in the staff group when a command there fails", async () => {
+    h.fake.failNext("sendDocument", { error_code: 400, description: "Bad Request: simulated failure", times: 1 });
+    const sent = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreise_export", undefined, { chatId: STAFF_CHAT_ID })));
+    expect(sent.map((m) => m.text)).toEqual(["Das hat nicht geklappt. Bitte versuchen Sie es in einer Minute noch einmal."]);
+  });
+
   it("continues a flow after a restart of the bot", async () => {
     const db = freshDb();
     const first = await createFlowHarness({}, { db });
