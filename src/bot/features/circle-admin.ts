@@ -6,7 +6,6 @@ import { callbackData, callbackPatterns } from "../callback-data.js";
 import type { BotContext, ConversationContext } from "../context.js";
 import { CIRCLE_EDITOR, circleEditor } from "../conversations/circle-editor.js";
 import { formatList } from "../format.js";
-import { escapeHtml } from "../html.js";
 import type { Translate } from "../i18n.js";
 import { ignoreNotModified } from "../telegram-errors.js";
 
@@ -18,7 +17,8 @@ const MAX_CSV_BYTES = 1024 * 1024;
 /**
  * Staff keep the helper-circle directory current: /kreis_neu and /kreis_bearbeiten (guided
  * flows in the private chat), a CSV file sent in the private chat replaces the directory once
- * its summary is confirmed, /kreise_export sends it as CSV. Installed before the consent gate: staff need no onboarding.
+ * its summary is confirmed, /kreise_export sends it as CSV. Installed before the consent gate:
+ * staff need no onboarding.
  */
 export function createCircleAdmin(staffChatId: number | undefined): Composer<BotContext> {
   const admin = new Composer<BotContext>();
@@ -120,7 +120,10 @@ export function createCircleAdmin(staffChatId: number | undefined): Composer<Bot
   return admin;
 }
 
-/** A CSV file by its name, or by its type when it has no such name (Excel on Windows says "application/vnd.ms-excel"). */
+/**
+ * A CSV file by its name (whatever its type: Excel on Windows says "application/vnd.ms-excel",
+ * others "text/plain"), or by the type "text/csv".
+ */
 function looksLikeCsv(document: { file_name?: string; mime_type?: string }): boolean {
   return /\.csv$/i.test(document.file_name ?? "") || document.mime_type === "text/csv";
 }
@@ -131,7 +134,7 @@ const MAX_REMOVED_NAMES = 10;
 function importSummary(ctx: BotContext, summary: ImportSummary): string {
   const parts = [ctx.t("circles.csv.checked", { counts: counts(ctx, summary) })];
   if (summary.deletedNames.length > 0) {
-    const names = summary.deletedNames.slice(0, MAX_REMOVED_NAMES).map((name) => `„${escapeHtml(name)}“`);
+    const names = summary.deletedNames.slice(0, MAX_REMOVED_NAMES).map((name) => ctx.t("circles.csv.removedName", { name }));
     const more = summary.deletedNames.length - names.length;
     if (more > 0) names.push(ctx.t("circles.csv.moreNames", { count: more }));
     parts.push(ctx.t("circles.csv.willRemove", { names: formatList(names, ctx.locale) }));
@@ -140,8 +143,8 @@ function importSummary(ctx: BotContext, summary: ImportSummary): string {
   return parts.join("\n\n");
 }
 
-function counts(ctx: BotContext, summary: ImportSummary): string {
-  return ctx.t("circles.csv.counts", { ...summary });
+function counts(ctx: BotContext, { created, updated, unchanged, deleted }: ImportSummary): string {
+  return ctx.t("circles.csv.counts", { created, updated, unchanged, deleted });
 }
 
 /** Fetches a sent document from the Bot API's file endpoint (Telegram or the configured server). */

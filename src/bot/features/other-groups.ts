@@ -10,8 +10,8 @@ import { ignoreNotModified } from "../telegram-errors.js";
  * circle (`/verknuepfen` by an administrator of that group; `/trennen` undoes it), so that later
  * broadcasts and training notices for the circle can also go there. A circle already linked to
  * another group stays there (staff unlink it in /kreis_bearbeiten); the staff group is told of
- * every link and unlink. Otherwise the bot stays
- * quiet in groups, but `/chatid` helps the operator set the bot up.
+ * every link and unlink. Otherwise the bot stays quiet in groups, but `/chatid` helps the
+ * operator set the bot up.
  */
 export const otherGroups = new Composer<BotContext>();
 const groups = otherGroups.chatType(["group", "supergroup", "channel"]);
