@@ -8,7 +8,7 @@ import { isTopic, type Topic } from "../domain/topics.js";
  * set = settings, del = data deletion, faq = FAQ browser and staff actions, fqe = FAQ editor,
  * q = asking a question, tk = a ticket's staff buttons, rt = a volunteer's rating of a closed ticket,
  * hk = circle directory (volunteers), hke = circle editor (staff conversation), hkg = linking a
- * circle's own group.
+ * circle's own group, hki = confirming a CSV import.
  */
 export type PickerOrigin = "ob" | "set";
 
@@ -56,6 +56,9 @@ export const callbackData = {
   editor: (action: EditorAction, argument?: number | string) => (argument === undefined ? `hke:${action}` : `hke:${action}:${argument}`),
   editorMunicipality: (municipalityId: number, chosen: boolean) => `hke:m:${municipalityId}:${chosen ? 1 : 0}`,
   linkGroup: (circleId: number) => `hkg:l:${circleId}`,
+  linkGroupPage: (page: number) => `hkg:p:${page}`,
+  /** "Übernehmen" or "Abbrechen" under the summary of a checked CSV file (`token`: the file's message id). */
+  circleImport: (apply: boolean, token: number) => `hki:${apply ? "ok" : "x"}:${token}`,
 };
 
 /** The buttons of the question flow: send, cancel, "the FAQ answered it". */
@@ -112,10 +115,10 @@ export function parseFaqAction(data: string): FaqAction | undefined {
 }
 
 /**
- * Editor actions: pick circle, municipalities done, contact add/remove/done, yes/no, save,
- * edit a field, remove, confirm removal, cancel.
+ * Editor actions: pick circle, page of circles, municipalities done, contact add/remove/done,
+ * yes/no, save, edit a field, unlink the circle's group, remove, confirm removal, cancel.
  */
-export type EditorAction = "m" | "pick" | "md" | "ca" | "cr" | "cd" | "y" | "n" | "s" | "e" | "r" | "ry" | "x";
+export type EditorAction = "m" | "pick" | "pg" | "md" | "ca" | "cr" | "cd" | "y" | "n" | "s" | "e" | "u" | "r" | "ry" | "x";
 
 export type SettingsAction = "lang" | "mun" | "data" | "del" | "back";
 
@@ -139,6 +142,8 @@ export const callbackPatterns = {
   directoryPage: /^hk:p:(\d{1,3})$/,
   directoryMunicipality: /^hk:m:(\d{1,6})$/,
   directoryCircle: /^hk:c:(\d{1,9})$/,
-  editor: /^hke:(m|pick|md|ca|cr|cd|y|n|s|e|r|ry|x)(?::([a-z]{1,15}|\d{1,9}))?(?::([01]))?$/,
+  editor: /^hke:(m|pick|pg|md|ca|cr|cd|y|n|s|e|u|r|ry|x)(?::([a-z]{1,15}|\d{1,9}))?(?::([01]))?$/,
   linkGroup: /^hkg:l:(\d{1,9})$/,
+  linkGroupPage: /^hkg:p:(\d{1,3})$/,
+  circleImport: /^hki:(ok|x):(\d{1,10})$/,
 };

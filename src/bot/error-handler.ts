@@ -10,6 +10,16 @@ export function isTransientDatabaseError(error: unknown): boolean {
 }
 
 /**
+ * Where an apology belongs: private chats, the staff group, and any group where someone used a
+ * command (e.g. /verknuepfen in a circle's group). Ordinary talk in other groups stays quiet.
+ */
+function addressedInChat(ctx: BotContext): boolean {
+  if (ctx.chat?.type === "private") return true;
+  if (ctx.chat !== undefined && ctx.chat.id === ctx.config?.staffChatId) return true;
+  return ctx.message?.text?.startsWith("/") ?? false;
+}
+
+/**
  * The error boundary around every feature: log with the update id, tell the person in plain
  * words, keep running. Never a stack trace to the user, never silence. Transient database
  * errors are passed on instead, so the update pipeline tries the update again.
@@ -35,7 +45,7 @@ export function createErrorHandler(logger: Logger) {
         // Already answered (the error came later): say it in the chat instead.
       }
     }
-    if (ctx.chat?.type !== "private") return;
+    if (!addressedInChat(ctx)) return;
     try {
       await ctx.reply(t("errors.generic"));
     } catch (replyError) {

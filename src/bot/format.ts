@@ -52,3 +52,8 @@ export function formatDate(date: Date, locale: Locale, timeZone: string): string
     timeZone,
   }).format(date);
 }
+
+/** "Wertach, Rettenberg und Sulzberg" / "Wertach, Rettenberg and Sulzberg". */
+export function formatList(items: string[], locale: Locale): string {
+  return new Intl.ListFormat(LOCALE_TAGS[locale], { type: "conjunction" }).format(items);
+}

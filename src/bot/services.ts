@@ -38,7 +38,7 @@ import {
 import * as tickets from "../db/repositories/tickets.js";
 import { collectPersonalData, deleteAllPersonalData } from "../domain/privacy.js";
 import { checkNewQuestion } from "../domain/tickets.js";
-import { checkCirclesCsv, exportCirclesCsv } from "../domain/circle-import.js";
+import { checkCirclesCsv, createImportConfirmation, exportCirclesCsv, type PendingImport } from "../domain/circle-import.js";
 import type { CircleDraft } from "../domain/directory.js";
 import type { StaffDirectory } from "../domain/staff.js";
 import type { UserStatus } from "../db/schema/index.js";
@@ -55,6 +55,9 @@ export function createServices(deps: { db: Db; config: Config; clock: () => Date
   // Drafts handed from a ticket to a staff member's private chat (key `<ticket>:<staff id>`, so
   // erasing the staff member's chat data removes them too).
   const faqDrafts = sqliteKeyValueStore<FaqPrefill>(db, "faqdraft");
+  // A checked CSV file waiting for "Übernehmen", per staff member (key: their id = their private
+  // chat, so erasing their data removes it too).
+  const circleImports = createImportConfirmation(db, sqliteKeyValueStore<PendingImport>(db, "circleimport"));
   return {
     now: clock,
     staff: deps.staff,
@@ -127,11 +130,14 @@ export function createServices(deps: { db: Db; config: Config; clock: () => Date
       nameTaken: (name: string, exceptId?: number) => circleNameTaken(db, name, exceptId),
       save: (id: number | undefined, draft: CircleDraft, by: number) => saveCircle(db, id, draft, { by, at: clock() }),
       remove: (id: number, by: number) => deleteCircle(db, id, { by, at: clock() }),
-      /** Checks a whole CSV file; applies it (one transaction) only when every row is valid. */
-      /** Checks a CSV file; `apply(by)` writes it when every row was valid. */
-      checkCsv: (file: string | Uint8Array) => {
-        const checked = checkCirclesCsv(db, file);
-        return checked.ok ? { ...checked, apply: (by: number) => checked.apply({ by, at: clock() }) } : checked;
+      /** Checks a whole CSV file: its circles and what taking it over would change, or its problems. */
+      checkCsv: (file: string | Uint8Array) => checkCirclesCsv(db, file),
+      /** A checked file waits for the staff member's "Übernehmen" (see createImportConfirmation). */
+      imports: {
+        hold: circleImports.hold,
+        decide: circleImports.decide,
+        apply: (staffId: number, token: number, tapId: string) => circleImports.apply(staffId, token, tapId, { by: staffId, at: clock() }),
+        cancel: circleImports.cancel,
       },
       exportCsv: () => exportCirclesCsv(db),
       linkGroup: (circleId: number, chatId: number, by: number | null) => linkGroup(db, circleId, chatId, { by, at: clock() }),

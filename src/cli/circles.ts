@@ -38,7 +38,7 @@ export function runCirclesCli(args: string[], env: Record<string, string | undef
       return 1;
     }
     const summary = checked.apply({ by: null, at: new Date() });
-    out(`Import fertig: ${summary.created} neu, ${summary.updated} aktualisiert, ${summary.deleted} entfernt.`);
+    out(t("circles.csv.imported", { counts: t("circles.csv.counts", { ...summary, ...plain }), ...plain }));
     return 0;
   } finally {
     closeDb(db);
@@ -46,10 +46,10 @@ export function runCirclesCli(args: string[], env: Record<string, string | undef
 }
 
 const t = createI18n({ operator: "", staffTitle: "" }).forLocale("de");
-
 /** The bot's wording, without HTML escaping (this is a terminal). */
+const plain = { interpolation: { escapeValue: false } };
+
 function describe(problem: CsvProblem): string {
-  const plain = { interpolation: { escapeValue: false } };
   const text = t(`circles.csv.problem.${problem.kind}`, { column: problem.column ?? "", value: problem.value ?? "", ...plain });
   return t("circles.csv.line", { line: problem.line, text, ...plain });
 }

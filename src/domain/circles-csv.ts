@@ -42,6 +42,8 @@ export const CSV_PROBLEM_KINDS = [
   "unknownMunicipality",
   "badYesNo",
   "contactWithoutName",
+  "noCircles",
+  "tooManyCircles",
 ] as const satisfies readonly string[];
 export type CsvProblemKind = (typeof CSV_PROBLEM_KINDS)[number];
 
@@ -55,7 +57,28 @@ export interface CsvProblem {
   value?: string;
 }
 
+/**
+ * The most circles one file may hold (there are about 26): a bigger file is a wrong file, and
+ * lists of circles (pickers, summaries) stay within Telegram's limits.
+ */
+export const MAX_IMPORT_CIRCLES = 300;
+
 export type CsvParseResult = { ok: true; circles: CircleDraft[] } | { ok: false; problems: CsvProblem[] };
+
+/** A value quoted in a problem (a cell, a column title) is cut to this many characters. */
+const MAX_QUOTED = 60;
+
+/** The first MAX_QUOTED characters (an emoji is not cut in half), "…" if there was more. */
+function shorten(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const chars = [...value];
+  return chars.length <= MAX_QUOTED ? value : `${chars.slice(0, MAX_QUOTED - 1).join("")}…`;
+}
+
+/** Problems as reported: quoted values cut, so that a list of them stays readable (and short). */
+function rejected(problems: CsvProblem[]): CsvParseResult {
+  return { ok: false, problems: problems.map((problem) => ({ ...problem, column: shorten(problem.column), value: shorten(problem.value) })) };
+}
 
 /** Municipality names in one cell: separated by commas, semicolons or "|". */
 const LIST_SEPARATOR = /\s*[,;|]\s*/;
@@ -73,6 +96,33 @@ function detectDelimiter(text: string): ";" | "," {
   return count(";") >= count(",") && count(";") > 0 ? ";" : ",";
 }
 
+/**
+ * UTF-8 (with or without BOM); a file that is not valid UTF-8 is read as Windows-1252, the
+ * encoding German Excel uses for "CSV (Trennzeichen-getrennt)", so "Bühl" stays "Bühl".
+ */
+export function decodeCsvBytes(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return decodeWindows1252(bytes);
+  }
+}
+
+/**
+ * Windows-1252 is Latin-1 except for 0x80–0x9F („ “ € – …). Decoded by hand: Node 20's
+ * TextDecoder("windows-1252") returns Latin-1's control characters for those bytes.
+ */
+const WINDOWS_1252_80_TO_9F = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => (byte >= 0x80 && byte < 0xa0 ? WINDOWS_1252_80_TO_9F[byte - 0x80] : String.fromCharCode(byte))).join("");
+}
+
+/** The line a row starts on: csv-parse counts to its end, and a cell may hold line breaks. */
+function rowStart({ record, info }: { record: string[]; info: { lines: number } }): number {
+  return info.lines - record.reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0);
+}
+
 interface ContactColumns {
   number: number;
   columns: Partial<Record<ContactField, number>>;
@@ -83,7 +133,7 @@ interface ContactColumns {
  * problem found (with its line number) comes back and nothing else.
  */
 export function parseCirclesCsv(input: string | Uint8Array, municipalities: NamedMunicipality[]): CsvParseResult {
-  const text = (typeof input === "string" ? input : new TextDecoder("utf-8").decode(input)).replace(/^\uFEFF/, "");
+  const text = (typeof input === "string" ? input : decodeCsvBytes(input)).replace(/^\uFEFF/, "");
   if (text.trim() === "") return { ok: false, problems: [{ line: 1, kind: "empty" }] };
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
@@ -124,14 +174,20 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
   for (const required of ["name", "gemeinden"]) {
     if (!circleColumn.has(required)) problems.push({ line: header.info.lines, kind: "missingColumn", column: required });
   }
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return rejected(problems);
+
+  const filled = body.filter(({ record }) => record.some((cell) => cell !== ""));
+  // Importing replaces the whole directory: a file without circles would delete every circle.
+  if (filled.length === 0) return rejected([{ line: header.info.lines, kind: "noCircles" }]);
+  if (filled.length > MAX_IMPORT_CIRCLES) {
+    return rejected([{ line: rowStart(filled[MAX_IMPORT_CIRCLES]!), kind: "tooManyCircles", value: String(MAX_IMPORT_CIRCLES) }]);
+  }
 
   const seen = new Map<string, number>();
   const circles: CircleDraft[] = [];
-  for (const { record, info } of body) {
-    // csv-parse counts to the end of the row; a cell may hold line breaks, the row starts before them.
-    const line = info.lines - record.reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0);
-    if (record.every((cell) => cell === "")) continue;
+  for (const row of filled) {
+    const { record } = row;
+    const line = rowStart(row);
     const rowProblems: CsvProblem[] = [];
     const problem = (kind: CsvProblemKind, column: string, value?: string) => rowProblems.push({ line, kind, column, value });
     const cell = (column: string) => {
@@ -141,7 +197,7 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
 
     const name = cell("name");
     if (name === "") problem("missing", "name");
-    else if (name.length > LIMITS.name) problem("tooLong", "name", name.slice(0, 40));
+    else if (name.length > LIMITS.name) problem("tooLong", "name", name);
     else {
       const key = normalizeName(name);
       if (seen.has(key)) problem("duplicateName", "name", name);
@@ -165,7 +221,7 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
       ["treffen_zeit", meetingTime, LIMITS.meeting],
       ["treffen_ort", meetingPlace, LIMITS.meeting],
     ] as const) {
-      if (checkLength(value, limit)) problem("tooLong", column, value!.slice(0, 40));
+      if (checkLength(value, limit)) problem("tooLong", column, value!);
     }
     const published = parseYesNo(cell("veroeffentlicht"), true);
     if (published === undefined) problem("badYesNo", "veroeffentlicht", cell("veroeffentlicht"));
@@ -189,7 +245,7 @@ export function parseCirclesCsv(input: string | Uint8Array, municipalities: Name
       circles.push({ name, municipalityIds, description, meetingTime, meetingPlace, published: published!, contacts: circleContacts });
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, circles };
+  return problems.length > 0 ? rejected(problems) : { ok: true, circles };
 }
 
 export interface RawContact {
@@ -221,7 +277,7 @@ export function readContact(
     report(kind, field, value);
   };
   if (!name) fail("contactWithoutName", "name");
-  else if (name.length > LIMITS.contactName) fail("tooLong", "name", name.slice(0, 40));
+  else if (name.length > LIMITS.contactName) fail("tooLong", "name", name);
   if (phone && checkPhone(phone)) fail("badPhone", "telefon", phone);
   if (email && checkEmail(email)) fail(checkEmail(email)!, "email", email);
   if (telegramUsername !== null && checkTelegramUsername(telegramUsername)) fail("badTelegram", "telegram", telegramRaw!);

@@ -43,29 +43,50 @@ export const MAX_CONTACTS = 4;
 
 // ---- search -------------------------------------------------------------------------------
 
-const UMLAUTS: Record<string, string> = { ä: "ae", ö: "oe", ü: "ue", ß: "ss" };
+/** ä→ae (how German is written without umlauts) or ä→a (how people type in a hurry). */
+const UMLAUTS = {
+  expand: { ä: "ae", ö: "oe", ü: "ue", ß: "ss" },
+  fold: { ä: "a", ö: "o", ü: "u", ß: "ss" },
+} satisfies Record<string, Record<string, string>>;
+type UmlautForm = keyof typeof UMLAUTS;
 /** Words that mean "in" in place names ("Fischen i. Allgäu", "Fischen im Allgäu"). */
 const FILLERS = new Set(["i", "im", "in"]);
 
 /**
  * A comparable form of a name or query: lower case, ä→ae ö→oe ü→ue ß→ss (so "Allgäu" and
- * "allgaeu" meet), other accents dropped, punctuation and hyphens as spaces, "i."/"im"/"in" as
- * one filler word "i".
+ * "allgaeu" meet; with "fold" ä→a ö→o ü→u, so "allgau" meets it too), other accents dropped,
+ * punctuation and hyphens as spaces, "i."/"im"/"in" as one filler word "i".
  */
-export function normalizeName(value: string): string {
-  const lowered = value.toLowerCase().replace(/[äöüß]/g, (char) => UMLAUTS[char]!);
+export function normalizeName(value: string, umlauts: UmlautForm = "expand"): string {
+  const table: Record<string, string> = UMLAUTS[umlauts];
+  const lowered = value.toLowerCase().replace(/[äöüß]/g, (char) => table[char]!);
   const plain = lowered.normalize("NFD").replace(/\p{M}/gu, "");
   const words = plain.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0);
   return words.map((word) => (FILLERS.has(word) ? "i" : word)).join(" ");
 }
 
-/** Does the query match this name? Every meaningful word is the start of a word of the name, or the whole query occurs in it. */
-export function nameMatches(name: string, query: string): boolean {
-  const normalName = normalizeName(name);
-  const normalQuery = normalizeName(query);
+/**
+ * Where a query may match a name: "anywhere" (also inside a word: "hofen" finds "Sonthofen"),
+ * or only at the starts of words ("sonth", "oy mittel"), for free text that may not be meant
+ * as a search at all.
+ */
+export type MatchMode = "anywhere" | "wordStart";
+
+/**
+ * Does the query match this name? Every meaningful word is the start of a word of the name, or
+ * the whole query occurs in it (at its start only, for "wordStart"). Umlauts are compared both
+ * as "ae" and as "a".
+ */
+export function nameMatches(name: string, query: string, mode: MatchMode = "anywhere"): boolean {
+  return (Object.keys(UMLAUTS) as UmlautForm[]).some((form) => normalizedMatches(normalizeName(name, form), normalizeName(query, form), mode));
+}
+
+function normalizedMatches(normalName: string, normalQuery: string, mode: MatchMode): boolean {
   const queryWords = normalQuery.split(" ").filter((word) => word !== "i" && word !== "");
   if (queryWords.length === 0) return false;
-  if (normalName.replace(/ /g, "").includes(normalQuery.replace(/ /g, ""))) return true;
+  const joinedName = normalName.replace(/ /g, "");
+  const joinedQuery = normalQuery.replace(/ /g, "");
+  if (mode === "anywhere" ? joinedName.includes(joinedQuery) : joinedName.startsWith(joinedQuery)) return true;
   const nameWords = normalName.split(" ");
   return queryWords.every((word) => nameWords.some((candidate) => candidate.startsWith(word)));
 }
@@ -84,10 +105,15 @@ export function sortCircles(circles: Circle[]): Circle[] {
 }
 
 /** Searches circles by their name and by the municipalities they cover. */
-export function searchDirectory(query: string, circles: Circle[], municipalities: NamedMunicipality[]): DirectorySearchResult {
-  const matchingMunicipalities = municipalities.filter((m) => nameMatches(m.name, query));
+export function searchDirectory(
+  query: string,
+  circles: Circle[],
+  municipalities: NamedMunicipality[],
+  mode: MatchMode = "anywhere",
+): DirectorySearchResult {
+  const matchingMunicipalities = municipalities.filter((m) => nameMatches(m.name, query, mode));
   const ids = new Set(matchingMunicipalities.map((m) => m.id));
-  const found = circles.filter((circle) => nameMatches(circle.name, query) || circle.municipalityIds.some((id) => ids.has(id)));
+  const found = circles.filter((circle) => nameMatches(circle.name, query, mode) || circle.municipalityIds.some((id) => ids.has(id)));
   const covered = new Set(circles.flatMap((circle) => circle.municipalityIds));
   return {
     circles: sortCircles(found),
@@ -95,10 +121,25 @@ export function searchDirectory(query: string, circles: Circle[], municipalities
   };
 }
 
-/** Finds a municipality by a name written any tolerable way ("Fischen im Allgaeu"). */
+/** Finds a municipality by a name written any tolerable way ("Fischen im Allgaeu", "Fischen im Allgau"). */
 export function findMunicipalityByName<T extends NamedMunicipality>(municipalities: T[], name: string): T | undefined {
   const wanted = normalizeName(name);
-  return municipalities.find((m) => normalizeName(m.name) === wanted);
+  const folded = normalizeName(name, "fold");
+  return (
+    municipalities.find((m) => normalizeName(m.name) === wanted) ?? municipalities.find((m) => normalizeName(m.name, "fold") === folded)
+  );
+}
+
+/**
+ * Does a stored circle already say exactly what the draft says? Municipalities as a set,
+ * contacts in their order. An example circle never does: taking it over makes it a real one.
+ */
+export function sameContent(stored: Circle, draft: CircleDraft): boolean {
+  const fields = (c: CircleDraft) => [c.name, c.description, c.meetingTime, c.meetingPlace, c.published];
+  const contacts = (c: CircleDraft) => c.contacts.map((k) => [k.name, k.phone, k.email, k.telegramUsername, k.published]);
+  const municipalities = (c: CircleDraft) => [...new Set(c.municipalityIds)].sort((a, b) => a - b);
+  const key = (c: CircleDraft) => JSON.stringify([fields(c), municipalities(c), contacts(c)]);
+  return !stored.isExample && key(stored) === key(draft);
 }
 
 /** Only what volunteers may see: the circle must be published, and only published contacts remain. */

@@ -6,6 +6,8 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { badRequest } from "./errors.js";
 
 const MAX_CALLBACK_DATA_BYTES = 64;
+/** Telegram's limit on the buttons of one inline keyboard (not in the Bot API docs, but enforced). */
+const MAX_INLINE_BUTTONS = 100;
 
 const INLINE_ACTIONS = [
   "callback_data", "url", "web_app", "login_url", "switch_inline_query",
@@ -51,6 +53,7 @@ export function validateInlineKeyboard(rows: unknown): InlineKeyboardMarkup {
     if (!Array.isArray(row)) throw badRequest(NOT_AN_INLINE_KEYBOARD);
     keyboard.push(row.map(validateInlineButton));
   }
+  if (keyboard.flat().length > MAX_INLINE_BUTTONS) throw badRequest("reply markup is too long");
   return { inline_keyboard: keyboard };
 }
 

@@ -98,6 +98,68 @@ describe("helper-circle directory for volunteers", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
+  it("pages back with ◀️ Zurück while browsing municipalities", async () => {
+    const [list] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "helferkreise")));
+    const firstPage = buttonTexts(list);
+    expect(firstPage).not.toContain("◀️ Zurück");
+    await h.handle(h.fake.userClicksButton(ANNA, list!, "Weiter ▶️"));
+    const secondPage = buttonTexts(h.fake.message(ANNA, list!.message_id));
+    expect(secondPage).toContain("◀️ Zurück");
+    expect(secondPage[0]).not.toBe(firstPage[0]);
+    await h.handle(h.fake.userClicksButton(ANNA, h.fake.message(ANNA, list!.message_id)!, "◀️ Zurück"));
+    expect(buttonTexts(h.fake.message(ANNA, list!.message_id))).toEqual(firstPage);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("takes plain text as a search only from three letters on, and only at the starts of words", async () => {
+    const unhandled = expect.stringContaining("nicht verstanden");
+    // "e" occurs in nearly every name: no search at all, just the usual hint.
+    expect(await texts(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "e")))).toEqual([unhandled]);
+    expect(await texts(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "Oy")))).toEqual([unhandled]);
+    // Inside a word: only /helferkreise <text> finds it.
+    expect(await texts(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "hofen")))).toEqual([unhandled]);
+    const byCommand = await texts(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "helferkreise", "hofen")));
+    expect(byCommand).toEqual([expect.stringMatching(/^Helferkreis Asyl Sonthofen/), expect.stringMatching(/^Für Waltenhofen gibt es/)]);
+    const byText = await texts(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "ober")));
+    expect(byText.map((text) => text.split("\n")[0])).toEqual([
+      "Helferkreis Oberes Illertal (Beispiel)",
+      "Helferkreis Oberstdorf (Beispiel)",
+      expect.stringContaining("Für Oberstaufen gibt es im Verzeichnis noch keinen Helferkreis"),
+    ]);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("names all municipalities without a circle in one message", async () => {
+    const sent = await texts(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "helferkreise", "ber")));
+    expect(sent).toHaveLength(4);
+    expect(sent.slice(0, 3).map((text) => text.split("\n")[0])).toEqual([
+      "Helferkreis Burgberg und Blaichach (Beispiel)",
+      "Helferkreis Oberes Illertal (Beispiel)",
+      "Helferkreis Oberstdorf (Beispiel)",
+    ]);
+    expect(sent[3]).toMatch(/^Für Buchenberg, Oberstaufen, Oy-Mittelberg, Rettenberg und Sulzberg gibt es im Verzeichnis noch keinen Helferkreis\./);
+  });
+
+  it("lists at most eight circles and asks for a more specific search beyond", async () => {
+    for (let n = 1; n <= 10; n++) {
+      const draft = { name: `Kreis Wertach ${n}`, municipalityIds: [municipalityId("Wertach")], description: null, meetingTime: null, meetingPlace: null };
+      saveCircle(h.db, undefined, { ...draft, published: true, contacts: [] }, { by: 500, at: new Date() });
+    }
+    const sent = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "Wertach")));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toContain("Diese Helferkreise passen zu „Wertach“");
+    expect(sent[0]!.text).toContain("Das sind 8 von 10 Treffern. Schreiben Sie genauer");
+    expect(buttonTexts(sent[0])).toEqual(["Kreis Wertach 1", "Kreis Wertach 10", ...[2, 3, 4, 5, 6, 7].map((n) => `Kreis Wertach ${n}`)]);
+    // Browsing the municipality shows the same list instead of ten cards.
+    const [list] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "helferkreise")));
+    await h.handle(h.fake.userClicksButton(ANNA, list!, "Weiter ▶️"));
+    await h.handle(h.fake.userClicksButton(ANNA, list!, "Weiter ▶️"));
+    const browsed = await h.sentDuring(ANNA, () => h.handle(h.fake.userClicksButton(ANNA, h.fake.message(ANNA, list!.message_id)!, "Wertach")));
+    expect(browsed).toHaveLength(1);
+    expect(buttonTexts(browsed[0])).toHaveLength(8);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
   it("offers matching cards in inline mode, to anyone, without storing anything about them", async () => {
     const update = h.fake.userSendsInlineQuery(STRANGER, "sonth");
     await h.handle(update);
@@ -114,6 +176,31 @@ describe("helper-circle directory for volunteers", () => {
     expect(h.fake.inlineQueryResults(all.inline_query!.id)).toHaveLength(5);
     expect(h.db.$client.prepare("select count(*) n from users where id = ?").get(STRANGER)).toEqual({ n: 0 });
     expect(h.db.$client.prepare("select count(*) n from update_journal where user_id = ?").get(STRANGER)).toEqual({ n: 0 });
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("answers inline queries per person and in pages, so every circle can be reached", async () => {
+    for (let n = 1; n <= 25; n++) {
+      const draft = { name: `Kreis Wertach ${String(n).padStart(2, "0")}`, municipalityIds: [municipalityId("Wertach")], description: null };
+      saveCircle(h.db, undefined, { ...draft, meetingTime: null, meetingPlace: null, published: true, contacts: [] }, { by: 500, at: new Date() });
+    }
+    const titles: string[] = [];
+    let offset = "";
+    for (let page = 0; page < 5; page++) {
+      const update = h.fake.userSendsInlineQuery(STRANGER, "", { offset });
+      await h.handle(update);
+      titles.push(...(h.fake.inlineQueryResults(update.inline_query!.id) as InlineQueryResultArticle[]).map((r) => r.title));
+      const params = h.fake.callsTo("answerInlineQuery").at(-1)!.params;
+      // Cards are written in the asker's language: Telegram must not show them to someone else.
+      expect(params.is_personal).toBe(true);
+      offset = String(params.next_offset ?? "");
+      if (offset === "") break;
+    }
+    expect(titles).toHaveLength(30);
+    expect(new Set(titles).size).toBe(30);
+    expect(titles).toContain("Kreis Wertach 25");
+    expect(titles).toContain("Helferkreis Oberstdorf (example)");
+    expect(h.fake.callsTo("answerInlineQuery")).toHaveLength(2);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 

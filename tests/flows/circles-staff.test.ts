@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { closeDb } from "../../src/db/client.js";
+import { saveCircle } from "../../src/db/repositories/circles.js";
 import { freshDb } from "../helpers/db.js";
 import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, type FlowHarness } from "../helpers/flow.js";
 
@@ -104,6 +105,47 @@ describe("staff keep the circle directory", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
+  it("labels a contact's remove button with the name as written, not HTML-escaped", async () => {
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_bearbeiten"));
+    await tap("Helferkreis Oberstdorf");
+    await tap("✏️ Ansprechpersonen");
+    await tap("➕ Ansprechperson");
+    await say("Eva & Co <Team>");
+    for (const answer of ["-", "-", "-"]) await say(answer);
+    await tap("Nein");
+    const labels = buttonTexts(h.fake.lastBotMessage(STAFF_ADMIN));
+    expect(labels).toContain("✖ Eva & Co <Team>");
+    expect(labels.join(" ")).not.toContain("&amp;");
+    await tap("✖ Eva & Co <Team>");
+    expect(buttonTexts(h.fake.lastBotMessage(STAFF_ADMIN)).join(" ")).not.toContain("Eva");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("pages through many circles when picking one to edit", async () => {
+    for (let n = 1; n <= 120; n++) {
+      const draft = { name: `Kreis ${String(n).padStart(3, "0")}`, municipalityIds: [1], description: null, meetingTime: null, meetingPlace: null };
+      saveCircle(h.db, undefined, { ...draft, published: n % 2 === 0, contacts: [] }, { by: STAFF_ADMIN, at: new Date() });
+    }
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_bearbeiten"));
+    const picker = h.fake.lastBotMessage(STAFF_ADMIN)!;
+    expect(buttonTexts(picker)).toHaveLength(22);
+    expect(buttonTexts(picker).slice(-3)).toEqual(["Kreis 015", "Weiter ▶️", "Abbrechen"]);
+    const seen = new Set<string>();
+    for (let page = 0; page < 7; page++) {
+      const labels = buttonTexts(h.fake.message(STAFF_ADMIN, picker.message_id));
+      expect(labels.length).toBeLessThanOrEqual(23);
+      labels.filter((label) => !["Weiter ▶️", "◀️ Zurück", "Abbrechen"].includes(label)).forEach((label) => seen.add(label));
+      if (!labels.includes("Weiter ▶️")) break;
+      await h.handle(h.fake.userClicksButton(STAFF_ADMIN, h.fake.message(STAFF_ADMIN, picker.message_id)!, "Weiter ▶️"));
+    }
+    // Unpublished circles too (staff see everything), each once.
+    expect(seen.size).toBe(125);
+    await h.handle(h.fake.userClicksButton(STAFF_ADMIN, h.fake.message(STAFF_ADMIN, picker.message_id)!, "Kreis 119"));
+    expect(last()).toContain("Vorschau");
+    expect(last()).toContain("Kreis 119");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
   it("leaves without saving on /abbrechen, the Abbrechen button or another command", async () => {
     const before = query("select count(*) n from circle_changes");
     await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_neu"));
@@ -150,6 +192,12 @@ describe("staff keep the circle directory", () => {
     expect(file!.document?.file_name).toBe("helferkreise.csv");
     expect(file!.caption).toContain("5 Helferkreise");
     expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("apologises in the staff group when a command there fails", async () => {
+    h.fake.failNext("sendDocument", { error_code: 400, description: "Bad Request: simulated failure", times: 1 });
+    const sent = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreise_export", undefined, { chatId: STAFF_CHAT_ID })));
+    expect(sent.map((m) => m.text)).toEqual(["Das hat nicht geklappt. Bitte versuchen Sie es in einer Minute noch einmal."]);
   });
 
   it("continues a flow after a restart of the bot", async () => {

@@ -28,8 +28,11 @@ describe("circles:import / circles:export on the server", () => {
     fs.writeFileSync(path.join(dir, "good.csv"), "name,gemeinden\nA & B,\"Wertach, Durach\"\n");
     lines.length = 0;
     expect(run("import", path.join(dir, "good.csv"))).toBe(0);
-    expect(lines).toEqual(["Import fertig: 1 neu, 0 aktualisiert, 5 entfernt."]);
+    expect(lines).toEqual(["Import fertig: 1 neu, 0 geändert, 0 unverändert, 5 entfernt."]);
     expect(queryDb(env.DATABASE_PATH, (db) => db.prepare("select name, updated_by from helper_circles").all())).toEqual([{ name: "A & B", updated_by: null }]);
+    lines.length = 0;
+    expect(run("import", path.join(dir, "good.csv"))).toBe(0);
+    expect(lines).toEqual(["Import fertig: 0 neu, 0 geändert, 1 unverändert, 0 entfernt."]);
 
     expect(run("import")).toBe(2);
     expect(run("import", path.join(dir, "missing.csv"))).toBe(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createI18n } from "../../src/bot/i18n.js";
-import { circlesToCsv, CSV_PROBLEM_KINDS, parseCirclesCsv } from "../../src/domain/circles-csv.js";
-import { checkEmail, checkPhone, nameMatches, normalizeName, normalizeTelegramUsername, searchDirectory, type Circle } from "../../src/domain/directory.js";
+import { circlesToCsv, CSV_PROBLEM_KINDS, decodeCsvBytes, parseCirclesCsv } from "../../src/domain/circles-csv.js";
+import { checkEmail, checkPhone, findMunicipalityByName, nameMatches, normalizeName, normalizeTelegramUsername, searchDirectory, type Circle } from "../../src/domain/directory.js";
 
 const MUNICIPALITIES = [
   { id: 1, name: "Fischen i. Allgäu" },
@@ -48,6 +48,33 @@ describe("name normalisation and matching", () => {
     expect(nameMatches("Fischen i. Allgäu", "im")).toBe(false);
   });
 
+  it("also meets umlauts typed without dots: allgau finds Allgäu, muenchen and munchen both work", () => {
+    expect(normalizeName("Fischen i. Allgäu", "fold")).toBe("fischen i allgau");
+    expect(normalizeName("Straße Öd", "fold")).toBe("strasse od");
+    expect(nameMatches("Fischen i. Allgäu", "allgau")).toBe(true);
+    expect(nameMatches("Fischen i. Allgäu", "fischen im allgau")).toBe(true);
+    expect(nameMatches("Fischen i. Allgäu", "ALLGÄU")).toBe(true);
+    expect(nameMatches("Fischen i. Allgäu", "allgaeu")).toBe(true);
+    expect(nameMatches("Lübeck", "lubeck")).toBe(true);
+    expect(nameMatches("Lübeck", "luebeck")).toBe(true);
+    expect(nameMatches("Lübeck", "lobeck")).toBe(false);
+    expect(searchDirectory("allgau", [circle(1, "Helferkreis Oberes Illertal", [1])], MUNICIPALITIES).circles.map((c) => c.id)).toEqual([1]);
+    expect(findMunicipalityByName(MUNICIPALITIES, "Fischen im Allgau")?.id).toBe(1);
+  });
+
+  it("matches only at the starts of words in wordStart mode", () => {
+    expect(nameMatches("Sonthofen", "hofen")).toBe(true);
+    expect(nameMatches("Sonthofen", "hofen", "wordStart")).toBe(false);
+    expect(nameMatches("Sonthofen", "sonth", "wordStart")).toBe(true);
+    expect(nameMatches("Oy-Mittelberg", "mittel", "wordStart")).toBe(true);
+    expect(nameMatches("Oy-Mittelberg", "oymittelberg", "wordStart")).toBe(true);
+    expect(nameMatches("Oy-Mittelberg", "ymittel", "wordStart")).toBe(false);
+    expect(nameMatches("Fischen i. Allgäu", "allgau", "wordStart")).toBe(true);
+    const circles = [circle(1, "Helferkreis Oberes Illertal", [1]), circle(2, "Asyl Sonthofen", [2])];
+    expect(searchDirectory("kreis", circles, MUNICIPALITIES).circles.map((c) => c.id)).toEqual([1]);
+    expect(searchDirectory("kreis", circles, MUNICIPALITIES, "wordStart").circles).toEqual([]);
+  });
+
   it("searches circles by name and municipality and lists municipalities without a circle", () => {
     const circles = [circle(1, "Helferkreis Oberes Illertal", [1]), circle(2, "Asyl Sonthofen", [2])];
     expect(searchDirectory("fischen im allgaeu", circles, MUNICIPALITIES).circles.map((c) => c.id)).toEqual([1]);
@@ -91,6 +118,21 @@ describe("CSV", () => {
         ],
       });
     }
+  });
+
+  it("reads Windows-1252 (German Excel's CSV) when a file is not valid UTF-8", () => {
+    // Windows-1252 by hand: Latin-1 for letters like ü and é, its own bytes for „ “ and €.
+    const special: Record<string, number> = { "„": 0x84, "“": 0x93, "€": 0x80 };
+    const windows1252 = (text: string) => Uint8Array.from([...text], (char) => special[char] ?? char.charCodeAt(0));
+    const bytes = windows1252(`${header}\r\nHelferkreis Bühl;Fischen i. Allgäu;„Café“ für 5 €;;;ja;Jürgen Weiß;;;;ja\r\n`);
+    expect(decodeCsvBytes(bytes)).toContain("Helferkreis Bühl;Fischen i. Allgäu;„Café“ für 5 €");
+    const result = parseCirclesCsv(bytes, MUNICIPALITIES);
+    expect(result).toMatchObject({
+      ok: true,
+      circles: [{ name: "Helferkreis Bühl", municipalityIds: [1], description: "„Café“ für 5 €", contacts: [{ name: "Jürgen Weiß" }] }],
+    });
+    // Valid UTF-8 stays UTF-8 (its bytes would read as "BÃ¼hl" in Windows-1252).
+    expect(decodeCsvBytes(new TextEncoder().encode("\uFEFFBühl"))).toBe("Bühl");
   });
 
   it("reports every problem with its line number", () => {

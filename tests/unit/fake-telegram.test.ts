@@ -108,6 +108,9 @@ describe("sending messages", () => {
     );
     const exactly64 = { inline_keyboard: [[{ text: "x", callback_data: "ä".repeat(32) }]] };
     expect((await send(ANNA, "x", { reply_markup: exactly64 })).reply_markup).toEqual(exactly64);
+    const buttons = (n: number) => ({ inline_keyboard: Array.from({ length: n }, (_, i) => [{ text: `b${i}`, callback_data: `b${i}` }]) });
+    expect((await send(ANNA, "x", { reply_markup: buttons(100) })).reply_markup).toEqual(buttons(100));
+    expect((await fail("sendMessage", { chat_id: ANNA, text: "x", reply_markup: buttons(101) })).description).toBe("Bad Request: reply markup is too long");
     const noAction = { inline_keyboard: [[{ text: "x" }]] };
     expect((await fail("sendMessage", { chat_id: ANNA, text: "x", reply_markup: noAction })).description).toBe(
       "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",

@@ -15,7 +15,9 @@ import {
 import { callbackData, callbackPatterns, type EditorAction } from "../callback-data.js";
 import { circleCard } from "../circle-card.js";
 import type { BotConversation, ConversationContext } from "../context.js";
+import { noticeGroupLink } from "../circle-group-notice.js";
 import { escapeHtml } from "../html.js";
+import { circlePickerKeyboard } from "../keyboards/circles.js";
 import { ignoreNotModified } from "../telegram-errors.js";
 
 export const CIRCLE_EDITOR = "circleEditor";
@@ -54,7 +56,10 @@ export async function circleEditor(conversation: BotConversation, ctx: Conversat
     }
     for (;;) {
       const preview = await previewCircle(conversation, draft, id, municipalities);
-      const choice = await io.buttons(t("circles.staff.preview", { card: circleCard(preview, io.cardOptions()) }), previewKeyboard(io, id !== undefined));
+      const choice = await io.buttons(
+        t("circles.staff.preview", { card: circleCard(preview, io.cardOptions()) }),
+        previewKeyboard(io, id !== undefined, preview.telegramChatId !== null),
+      );
       // Staff membership may have ended while the flow ran: asked again before any write.
       const stillStaff = async () => {
         if ((await conversation.external((outside) => outside.staffRole())) !== "none") return true;
@@ -85,6 +90,16 @@ export async function circleEditor(conversation: BotConversation, ctx: Conversat
           await io.say(t("circles.staff.removed", { name: draft.name }));
           return;
         }
+        continue;
+      }
+      if (choice.action === "u" && preview.telegramChatId !== null) {
+        // Group admins cannot move a circle's link to another group; staff unlink it here first.
+        if (!(await stillStaff())) return;
+        const chatId = preview.telegramChatId;
+        const group = await conversation.external((outside) => groupTitle(outside, chatId));
+        const name = (await conversation.external((outside) => outside.services.circles.unlinkGroup(chatId, staffId))) ?? draft.name;
+        await noticeGroupLink(ctx, "unlinked", name, group);
+        await io.say(t("circles.staff.unlinked", { name, group }));
         continue;
       }
       if (choice.action === "e") draft = await editPart(io, conversation, draft, choice.argument, id, municipalities);
@@ -152,13 +167,23 @@ async function editPart(
 
 const EDITABLE_PARTS = ["name", "municipalities", "contacts", "meeting", "description", "published"] as const;
 
-function previewKeyboard(io: EditorIo, existing: boolean): InlineKeyboard {
+/** A group's title as Telegram has it now, or its id if the bot can no longer see it. */
+async function groupTitle(ctx: ConversationContext, chatId: number): Promise<string> {
+  try {
+    return (await ctx.api.getChat(chatId)).title ?? String(chatId);
+  } catch {
+    return String(chatId);
+  }
+}
+
+function previewKeyboard(io: EditorIo, existing: boolean, linked: boolean): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   EDITABLE_PARTS.forEach((part, index) => {
     keyboard.text(`✏️ ${io.t(`circles.staff.edit.${part}`)}`, callbackData.editor("e", part));
     if (index % 2 === 1) keyboard.row();
   });
   keyboard.text(io.t("circles.staff.save"), callbackData.editor("s")).row();
+  if (linked) keyboard.text(io.t("circles.staff.unlinkGroup"), callbackData.editor("u")).row();
   if (existing) keyboard.text(io.t("circles.staff.remove"), callbackData.editor("r"));
   return keyboard.text(io.t("circles.staff.cancel"), callbackData.editor("x"));
 }
@@ -171,11 +196,21 @@ async function pickCircle(io: EditorIo, conversation: BotConversation): Promise<
     await io.say(io.t("circles.staff.noCircles"));
     return undefined;
   }
-  const keyboard = new InlineKeyboard();
-  for (const circle of all) keyboard.text(circle.name, callbackData.editor("pick", circle.id)).row();
-  keyboard.text(io.t("circles.staff.cancel"), callbackData.editor("x"));
+  let page = 0;
+  const keyboard = () =>
+    circlePickerKeyboard(io.t, all, page, { pick: (circleId) => callbackData.editor("pick", circleId), page: (p) => callbackData.editor("pg", p) }).text(
+      io.t("circles.staff.cancel"),
+      callbackData.editor("x"),
+    );
+  const message = await io.ctx.reply(io.t("circles.staff.pickCircle"), { parse_mode: "HTML", reply_markup: keyboard() });
   for (;;) {
-    const choice = await io.buttons(io.t("circles.staff.pickCircle"), keyboard);
+    const choice = await io.button(message.message_id);
+    await choice.ctx.answerCallbackQuery();
+    if (choice.action === "pg") {
+      page = Number(choice.argument);
+      await ignoreNotModified(choice.ctx.editMessageReplyMarkup({ reply_markup: keyboard() }));
+      continue;
+    }
     const found = all.find((circle) => String(circle.id) === choice.argument);
     if (choice.action === "pick" && found) return found;
   }

@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { noticeGroupLink } from "../circle-group-notice.js";
 import type { BotContext } from "../context.js";
 
 /**
@@ -21,5 +22,8 @@ chatMembership.on("my_chat_member", async (ctx) => {
   }
   ctx.logger.info({ chatId: update.chat.id, chatType: update.chat.type, status }, "bot membership in a group changed");
   // A circle's group that removed the bot can no longer receive anything: the link goes.
-  if (status === "left" || status === "kicked") ctx.services.circles.unlinkGroup(update.chat.id, update.from.id);
+  const linked = status === "left" || status === "kicked" ? ctx.services.circles.ofGroup(update.chat.id) : undefined;
+  if (!linked) return;
+  await noticeGroupLink(ctx, "unlinked", linked.name, "title" in update.chat ? (update.chat.title ?? "") : "");
+  ctx.services.circles.unlinkGroup(update.chat.id, update.from.id);
 });

@@ -1,18 +1,24 @@
 import { createConversation } from "@grammyjs/conversations";
-import { Composer, InputFile } from "grammy";
+import { Composer, InlineKeyboard, InputFile } from "grammy";
+import type { ImportSummary } from "../../domain/circle-import.js";
 import type { CsvProblem } from "../../domain/circles-csv.js";
+import { callbackData, callbackPatterns } from "../callback-data.js";
 import type { BotContext, ConversationContext } from "../context.js";
 import { CIRCLE_EDITOR, circleEditor } from "../conversations/circle-editor.js";
+import { formatList } from "../format.js";
 import type { Translate } from "../i18n.js";
+import { ignoreNotModified } from "../telegram-errors.js";
 
-/** Telegram messages hold 4096 characters; the list of problems is cut well before. */
+/** Telegram messages hold 4096 characters: the list of problems stops well before. */
 const MAX_PROBLEMS_SHOWN = 40;
+const MAX_PROBLEMS_LENGTH = 3500;
 const MAX_CSV_BYTES = 1024 * 1024;
 
 /**
  * Staff keep the helper-circle directory current: /kreis_neu and /kreis_bearbeiten (guided
- * flows in the private chat), a CSV file sent in the private chat replaces the directory,
- * /kreise_export sends it as CSV. Installed before the consent gate: staff need no onboarding.
+ * flows in the private chat), a CSV file sent in the private chat replaces the directory once
+ * its summary is confirmed, /kreise_export sends it as CSV. Installed before the consent gate:
+ * staff need no onboarding.
  */
 export function createCircleAdmin(staffChatId: number | undefined): Composer<BotContext> {
   const admin = new Composer<BotContext>();
@@ -58,15 +64,12 @@ export function createCircleAdmin(staffChatId: number | undefined): Composer<Bot
     });
   });
 
+  // A CSV file from staff is checked and summarised; only "Übernehmen" applies it. Other
+  // documents, and any document while a flow runs (e.g. a question with /frage), are not ours.
   admin.chatType("private").on("message:document", async (ctx, next) => {
+    if (!looksLikeCsv(ctx.message.document) || Object.keys(ctx.conversation.active()).length > 0) return next();
     if ((await ctx.staffRole()) === "none") return next();
-    const document = ctx.message.document;
-    const isCsv = /\.csv$/i.test(document.file_name ?? "") || document.mime_type === "text/csv";
-    if (!isCsv) {
-      await ctx.reply(ctx.t("circles.csv.notCsv"), { parse_mode: "HTML" });
-      return;
-    }
-    if ((document.file_size ?? 0) > MAX_CSV_BYTES) {
+    if ((ctx.message.document.file_size ?? 0) > MAX_CSV_BYTES) {
       await ctx.reply(ctx.t("circles.csv.tooBig"), { parse_mode: "HTML" });
       return;
     }
@@ -80,12 +83,68 @@ export function createCircleAdmin(staffChatId: number | undefined): Composer<Bot
       await ctx.reply(ctx.t("circles.csv.rejected", { problems: describeProblems(ctx.t, checked.problems) }), { parse_mode: "HTML" });
       return;
     }
-    // Answer first, write last: a replay after a crash says the same and writes the same.
-    await ctx.reply(ctx.t("circles.csv.imported", { ...checked.summary }), { parse_mode: "HTML" });
-    checked.apply(ctx.from.id);
+    // Answer first, write last: a replay after a crash says the same and holds the same file.
+    const token = ctx.message.message_id;
+    await ctx.reply(importSummary(ctx, checked.summary), {
+      parse_mode: "HTML",
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t("circles.csv.apply"), callbackData.circleImport(true, token))
+        .text(ctx.t("circles.csv.cancel"), callbackData.circleImport(false, token)),
+    });
+    ctx.services.circles.imports.hold(ctx.from.id, token, checked.circles);
+  });
+
+  admin.chatType("private").callbackQuery(callbackPatterns.circleImport, async (ctx) => {
+    if ((await ctx.staffRole()) === "none") {
+      await ctx.answerCallbackQuery({ text: ctx.t("staff.onlyStaff"), show_alert: true });
+      return;
+    }
+    const apply = ctx.match[1] === "ok";
+    const token = Number(ctx.match[2]);
+    const tapId = ctx.callbackQuery.id;
+    const imports = ctx.services.circles.imports;
+    const decision = imports.decide(ctx.from.id, token, tapId, apply);
+    if (decision.kind === "stale") {
+      await ctx.answerCallbackQuery({ text: ctx.t("circles.csv.stale"), show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    // Answer first, write last; the same tap handled again finds its decision and says the same.
+    const text = decision.kind === "apply" ? ctx.t("circles.csv.imported", { counts: counts(ctx, decision.summary) }) : ctx.t("circles.staff.cancelled");
+    await ignoreNotModified(ctx.editMessageText(text, { parse_mode: "HTML" }));
+    if (decision.done) return;
+    if (decision.kind === "apply") imports.apply(ctx.from.id, token, tapId);
+    else imports.cancel(ctx.from.id, token, tapId);
   });
 
   return admin;
+}
+
+/**
+ * A CSV file by its name (whatever its type: Excel on Windows says "application/vnd.ms-excel",
+ * others "text/plain"), or by the type "text/csv".
+ */
+function looksLikeCsv(document: { file_name?: string; mime_type?: string }): boolean {
+  return /\.csv$/i.test(document.file_name ?? "") || document.mime_type === "text/csv";
+}
+
+/** The removed circles are named (the first few), since that is what an import can destroy. */
+const MAX_REMOVED_NAMES = 10;
+
+function importSummary(ctx: BotContext, summary: ImportSummary): string {
+  const parts = [ctx.t("circles.csv.checked", { counts: counts(ctx, summary) })];
+  if (summary.deletedNames.length > 0) {
+    const names = summary.deletedNames.slice(0, MAX_REMOVED_NAMES).map((name) => ctx.t("circles.csv.removedName", { name }));
+    const more = summary.deletedNames.length - names.length;
+    if (more > 0) names.push(ctx.t("circles.csv.moreNames", { count: more }));
+    parts.push(ctx.t("circles.csv.willRemove", { names: formatList(names, ctx.locale) }));
+  }
+  parts.push(ctx.t("circles.csv.askApply"));
+  return parts.join("\n\n");
+}
+
+function counts(ctx: BotContext, { created, updated, unchanged, deleted }: ImportSummary): string {
+  return ctx.t("circles.csv.counts", { created, updated, unchanged, deleted });
 }
 
 /** Fetches a sent document from the Bot API's file endpoint (Telegram or the configured server). */
@@ -101,14 +160,23 @@ async function downloadFile(ctx: BotContext): Promise<Uint8Array | undefined> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** One line per problem, with its line number; cut after a few dozen. */
+/**
+ * One line per problem, with its line number (quoted values come cut short from the check); the
+ * list stops after MAX_PROBLEMS_SHOWN lines or before MAX_PROBLEMS_LENGTH characters, then says
+ * how many are left.
+ */
 export function describeProblems(t: Translate, problems: CsvProblem[]): string {
-  const lines = problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) =>
-    t("circles.csv.line", {
-      line: problem.line,
-      text: t(`circles.csv.problem.${problem.kind}`, { column: problem.column ?? "", value: problem.value ?? "" }),
-    }),
-  );
-  if (problems.length > MAX_PROBLEMS_SHOWN) lines.push(t("circles.csv.more", { count: problems.length - MAX_PROBLEMS_SHOWN }));
+  const lines: string[] = [];
+  let length = 0;
+  for (const problem of problems) {
+    const text = t(`circles.csv.problem.${problem.kind}`, { column: problem.column ?? "", value: problem.value ?? "" });
+    const line = t("circles.csv.line", { line: problem.line, text });
+    if (lines.length === MAX_PROBLEMS_SHOWN || length + line.length + 1 > MAX_PROBLEMS_LENGTH) break;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  const left = problems.length - lines.length;
+  if (left > 0) lines.push(t("circles.csv.more", { count: left }));
   return lines.join("\n");
 }
+

@@ -1,15 +1,21 @@
 import { Composer } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
-import { publicView, searchDirectory, type Circle, type DirectorySearchResult } from "../../domain/directory.js";
+import { normalizeName, publicView, searchDirectory, type Circle, type DirectorySearchResult } from "../../domain/directory.js";
 import { callbackData, callbackPatterns } from "../callback-data.js";
 import { circleCard } from "../circle-card.js";
 import type { BotContext } from "../context.js";
+import { formatList } from "../format.js";
 import { circleListKeyboard, directoryKeyboard } from "../keyboards/circles.js";
 import { staleButton } from "../stale-button.js";
 import { ignoreNotModified } from "../telegram-errors.js";
 
 /** How many cards a search answers with directly; more matches get a list of buttons. */
 const MAX_CARDS = 3;
+/** At most this many buttons in that list; beyond it, a hint to search more precisely. */
+const MAX_CHOICES = 8;
+/** Free text shorter than this (letters and digits) is no search: "e" would match everything. */
+const MIN_TEXT_QUERY = 3;
+/** Inline results per answer (Telegram allows 50). */
 const MAX_INLINE_RESULTS = 20;
 
 /**
@@ -43,6 +49,15 @@ async function sendCards(ctx: BotContext, found: Circle[]): Promise<void> {
   for (const circle of found) await ctx.reply(card(ctx, circle), { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
 }
 
+/** A few circles as cards; more as one list of buttons (cut, with a hint to be more specific). */
+async function showCircles(ctx: BotContext, found: Circle[], query: string): Promise<void> {
+  if (found.length <= MAX_CARDS) return sendCards(ctx, found);
+  const shown = found.slice(0, MAX_CHOICES);
+  const text = ctx.t("circles.choose", { query: query.slice(0, 100) });
+  const more = found.length > shown.length ? `\n\n${ctx.t("circles.moreMatches", { shown: shown.length, count: found.length })}` : "";
+  await ctx.reply(text + more, { parse_mode: "HTML", reply_markup: circleListKeyboard(shown, callbackData.directoryCircle) });
+}
+
 async function answerSearch(ctx: BotContext, query: string, result: DirectorySearchResult): Promise<void> {
   if (result.circles.length === 0 && result.uncovered.length === 0) {
     await ctx.reply(ctx.t("circles.notFound", { query: query.slice(0, 100) }), {
@@ -51,17 +66,13 @@ async function answerSearch(ctx: BotContext, query: string, result: DirectorySea
     });
     return;
   }
-  if (result.circles.length > MAX_CARDS) {
-    await ctx.reply(ctx.t("circles.choose", { query: query.slice(0, 100) }), {
-      parse_mode: "HTML",
-      reply_markup: circleListKeyboard(result.circles, callbackData.directoryCircle),
-    });
-  } else {
-    await sendCards(ctx, result.circles);
-  }
-  for (const municipality of result.uncovered) {
-    await ctx.reply(ctx.t("circles.none", { municipality: municipality.name }), { parse_mode: "HTML" });
-  }
+  await showCircles(ctx, result.circles, query);
+  // All matching municipalities without a circle in one message, not one message each.
+  if (result.uncovered.length > 0) await sayNoCircle(ctx, result.uncovered.map((m) => m.name));
+}
+
+async function sayNoCircle(ctx: BotContext, municipalityNames: string[]): Promise<void> {
+  await ctx.reply(ctx.t("circles.none", { municipality: formatList(municipalityNames, ctx.locale) }), { parse_mode: "HTML" });
 }
 
 privateChat.callbackQuery(callbackPatterns.directoryPage, async (ctx) => {
@@ -76,11 +87,8 @@ privateChat.callbackQuery(callbackPatterns.directoryMunicipality, async (ctx) =>
   if (!municipality) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   const found = visibleCircles(ctx).filter((circle) => circle.municipalityIds.includes(municipalityId));
-  if (found.length === 0) {
-    await ctx.reply(ctx.t("circles.none", { municipality: municipality.name }), { parse_mode: "HTML" });
-    return;
-  }
-  await sendCards(ctx, found);
+  if (found.length === 0) return sayNoCircle(ctx, [municipality.name]);
+  await showCircles(ctx, found, municipality.name);
 });
 
 privateChat.callbackQuery(callbackPatterns.directoryCircle, async (ctx) => {
@@ -95,33 +103,40 @@ privateChat.callbackQuery(callbackPatterns.directoryCircle, async (ctx) => {
 
 /**
  * Text naming a municipality or circle finds it; any other text is left to later features.
- * Installed separately, late (just before "unhandled"): features that own free text (a running
- * flow, follow-ups to an open question) come first.
+ * Stricter than /helferkreise <text>: at least three letters, matched at the starts of words
+ * only, so a stray "e" or "hallo" is no search. Installed separately, late (just before
+ * "unhandled"): features that own free text (a running flow, follow-ups to an open question)
+ * come first.
  */
 export const circleSearchByText = new Composer<BotContext>();
 
 circleSearchByText.chatType("private").on("message:text", async (ctx, next) => {
   const text = ctx.message.text.trim();
   if (text.startsWith("/") || text.length > 60) return next();
-  const result = searchDirectory(text, visibleCircles(ctx), ctx.services.municipalities.list());
+  if (normalizeName(text).replace(/ /g, "").length < MIN_TEXT_QUERY) return next();
+  const result = searchDirectory(text, visibleCircles(ctx), ctx.services.municipalities.list(), "wordStart");
   if (result.circles.length === 0 && result.uncovered.length === 0) return next();
   await answerSearch(ctx, text, result);
 });
 
 /**
  * Inline mode (`@bot sonth` in any chat): matching cards to share. Anyone may ask, consent or
- * not, so only published data goes out and nothing about the asker is stored.
+ * not, so only published data goes out and nothing about the asker is stored. Cards are in the
+ * asker's language, so Telegram must not hand them to others (is_personal); results come in
+ * pages (the offset is the index of the first result), so every circle can be reached.
  */
 circles.on("inline_query", async (ctx) => {
   const query = ctx.inlineQuery.query.trim();
   const visible = visibleCircles(ctx);
   const found = query === "" ? visible : searchDirectory(query, visible, ctx.services.municipalities.list()).circles;
-  const results: InlineQueryResultArticle[] = found.slice(0, MAX_INLINE_RESULTS).map((circle) => ({
+  const offset = /^\d{1,4}$/.test(ctx.inlineQuery.offset) ? Number(ctx.inlineQuery.offset) : 0;
+  const end = offset + MAX_INLINE_RESULTS;
+  const results: InlineQueryResultArticle[] = found.slice(offset, end).map((circle) => ({
     type: "article",
     id: `circle-${circle.id}`,
     title: circle.isExample ? `${circle.name} ${ctx.t("circles.card.example")}` : circle.name,
     description: circle.municipalities.join(", "),
     input_message_content: { message_text: card(ctx, circle), parse_mode: "HTML", link_preview_options: { is_disabled: true } },
   }));
-  await ctx.answerInlineQuery(results, { cache_time: 60, is_personal: false });
+  await ctx.answerInlineQuery(results, { cache_time: 60, is_personal: true, next_offset: end < found.length ? String(end) : "" });
 });

@@ -19,6 +19,28 @@ export function directoryKeyboard(t: Translate, municipalities: NamedMunicipalit
   return keyboard;
 }
 
+/** Circles per page of a picker: one per row, so a keyboard stays far below Telegram's 100 buttons. */
+export const CIRCLES_PER_PAGE = 20;
+
+/**
+ * One page of circles to pick from, one per row, with paging below when there are more
+ * (`pick` and `page` pack the callback data of the caller's feature).
+ */
+export function circlePickerKeyboard(
+  t: Translate,
+  circles: Array<{ id: number; name: string }>,
+  requestedPage: number,
+  data: { pick: (circleId: number) => string; page: (page: number) => string },
+): InlineKeyboard {
+  const pages = Math.max(1, Math.ceil(circles.length / CIRCLES_PER_PAGE));
+  const page = Math.min(Math.max(0, requestedPage), pages - 1);
+  const keyboard = new InlineKeyboard();
+  for (const circle of circles.slice(page * CIRCLES_PER_PAGE, (page + 1) * CIRCLES_PER_PAGE)) keyboard.text(circle.name, data.pick(circle.id)).row();
+  if (page > 0) keyboard.text(t("municipalities.previous"), data.page(page - 1));
+  if (page < pages - 1) keyboard.text(t("municipalities.next"), data.page(page + 1));
+  return keyboard.row();
+}
+
 /** One button per circle, e.g. when a search matches several. */
 export function circleListKeyboard(circles: Circle[], data: (circleId: number) => string): InlineKeyboard {
   const keyboard = new InlineKeyboard();

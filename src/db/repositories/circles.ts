@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { normalizeName, sortCircles, type Circle, type CircleDraft } from "../../domain/directory.js";
+import { normalizeName, sameContent, sortCircles, type Circle, type CircleDraft } from "../../domain/directory.js";
 import type { Db } from "../client.js";
 import {
   circleChanges,
@@ -129,63 +129,84 @@ export function deleteCircle(db: Db, id: number, change: Change): string | undef
 
 export interface ImportSummary {
   created: number;
+  /** Circles whose content changes. */
   updated: number;
+  /** Circles in the file exactly as stored: not written, no change logged, their date stays. */
+  unchanged: number;
   deleted: number;
+  /** Names of the circles that are removed (not in the file), sorted. */
+  deletedNames: string[];
 }
 
-function existingByName(db: Db): Map<string, { id: number; name: string }> {
-  return new Map(
-    db
-      .select({ id: helperCircles.id, name: helperCircles.name })
-      .from(helperCircles)
-      .all()
-      .map((row) => [normalizeName(row.name), row] as const),
-  );
+interface ReplacementPlan {
+  steps: Array<{ draft: CircleDraft; existing: Circle | undefined; unchanged: boolean }>;
+  removed: Circle[];
+  summary: ImportSummary;
+}
+
+/** What making the directory equal to `drafts` takes: circles matched by name (as people write it). */
+function planReplacement(db: Db, drafts: CircleDraft[]): ReplacementPlan {
+  const existing = new Map(listCircles(db).map((circle) => [normalizeName(circle.name), circle] as const));
+  const steps = drafts.map((draft) => {
+    const match = existing.get(normalizeName(draft.name));
+    return { draft, existing: match, unchanged: match !== undefined && sameContent(match, draft) };
+  });
+  const kept = new Set(steps.map((step) => step.existing?.id));
+  const removed = [...existing.values()].filter((circle) => !kept.has(circle.id));
+  const count = (test: (step: (typeof steps)[number]) => boolean) => steps.filter(test).length;
+  return {
+    steps,
+    removed,
+    summary: {
+      created: count((step) => step.existing === undefined),
+      updated: count((step) => step.existing !== undefined && !step.unchanged),
+      unchanged: count((step) => step.unchanged),
+      deleted: removed.length,
+      deletedNames: removed.map((circle) => circle.name),
+    },
+  };
 }
 
 /** What `replaceAllCircles` would do with this list, without doing it. */
 export function summarizeReplacement(db: Db, drafts: CircleDraft[]): ImportSummary {
-  const existing = existingByName(db);
-  const incoming = new Set(drafts.map((draft) => normalizeName(draft.name)));
-  const updated = [...incoming].filter((name) => existing.has(name)).length;
-  return { created: incoming.size - updated, updated, deleted: [...existing.keys()].filter((name) => !incoming.has(name)).length };
+  return planReplacement(db, drafts).summary;
 }
 
 /**
  * Makes the directory equal to the given list, in one transaction: circles are matched by name
- * (so a linked Telegram group stays with its circle), new ones are created, missing ones removed.
+ * (so a linked Telegram group stays with its circle), new ones are created, changed ones written,
+ * unchanged ones left alone, missing ones removed.
  */
 export function replaceAllCircles(db: Db, drafts: CircleDraft[], change: Change, options: { isExample?: boolean } = {}): ImportSummary {
   return db.transaction(() => {
-    const existing = existingByName(db);
-    const summary: ImportSummary = { created: 0, updated: 0, deleted: 0 };
-    const kept = new Set<number>();
-    for (const draft of drafts) {
-      const match = existing.get(normalizeName(draft.name));
-      const id = write(db, match?.id, draft, change, options.isExample ?? false);
-      kept.add(id);
-      record(db, id, draft.name, match ? "import" : "create", change);
-      if (match) summary.updated++;
-      else summary.created++;
+    const plan = planReplacement(db, drafts);
+    for (const step of plan.steps) {
+      if (step.unchanged) continue;
+      const id = write(db, step.existing?.id, step.draft, change, options.isExample ?? false);
+      record(db, id, step.draft.name, step.existing ? "import" : "create", change);
     }
-    for (const row of existing.values()) {
-      if (kept.has(row.id)) continue;
-      db.delete(helperCircles).where(eq(helperCircles.id, row.id)).run();
-      record(db, row.id, row.name, "delete", change);
-      summary.deleted++;
+    for (const circle of plan.removed) {
+      db.delete(helperCircles).where(eq(helperCircles.id, circle.id)).run();
+      record(db, circle.id, circle.name, "delete", change);
     }
-    return summary;
+    return plan.summary;
   });
 }
 
 /** Linking is no change of the circle's content: its "last updated" stays. */
 const linkOnly = (telegramChatId: number | null) => ({ telegramChatId, updatedAt: sql`${helperCircles.updatedAt}` });
 
-/** Links a Telegram group to a circle; a group belongs to at most one circle. */
+/**
+ * Links a Telegram group to a circle; a group belongs to at most one circle (its earlier circle
+ * is unlinked). A circle linked to another group is left as it is: undefined then, as for a
+ * circle that does not exist.
+ */
 export function linkGroup(db: Db, circleId: number, chatId: number, change: Change): string | undefined {
   return db.transaction(() => {
-    const row = db.select({ name: helperCircles.name }).from(helperCircles).where(eq(helperCircles.id, circleId)).get();
-    if (!row) return undefined;
+    const row = db.select({ name: helperCircles.name, chatId: helperCircles.telegramChatId }).from(helperCircles).where(eq(helperCircles.id, circleId)).get();
+    if (!row || (row.chatId !== null && row.chatId !== chatId)) return undefined;
+    const earlier = circleOfGroup(db, chatId);
+    if (earlier && earlier.id !== circleId) record(db, earlier.id, earlier.name, "unlink", change);
     db.update(helperCircles).set(linkOnly(null)).where(eq(helperCircles.telegramChatId, chatId)).run();
     db.update(helperCircles).set(linkOnly(chatId)).where(eq(helperCircles.id, circleId)).run();
     record(db, circleId, row.name, "link", change);
