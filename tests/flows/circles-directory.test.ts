@@ -140,7 +140,7 @@ describe("helper-circle directory for volunteers", () => {
     expect(sent[3]).toMatch(/^Für Buchenberg, Oberstaufen, Oy-Mittelberg, Rettenberg und Sulzberg gibt es im Verzeichnis noch keinen Helferkreis\./);
   });
 
-  it("lists at most eight circles and asks for a more specific search beyond", async () => {
+  it("lists at most eight circles for a search and asks for a more specific one; a municipality's button lists all", async () => {
     for (let n = 1; n <= 10; n++) {
       const draft = { name: `Kreis Wertach ${n}`, municipalityIds: [municipalityId("Wertach")], description: null, meetingTime: null, meetingPlace: null };
       saveCircle(h.db, undefined, { ...draft, published: true, contacts: [] }, { by: 500, at: new Date() });
@@ -150,13 +150,14 @@ describe("helper-circle directory for volunteers", () => {
     expect(sent[0]!.text).toContain("Diese Helferkreise passen zu „Wertach“");
     expect(sent[0]!.text).toContain("Das sind 8 von 10 Treffern. Schreiben Sie genauer");
     expect(buttonTexts(sent[0])).toEqual(["Kreis Wertach 1", "Kreis Wertach 10", ...[2, 3, 4, 5, 6, 7].map((n) => `Kreis Wertach ${n}`)]);
-    // Browsing the municipality shows the same list instead of ten cards.
+    // Browsing the municipality lists all ten (no hint: the person chose the municipality itself).
     const [list] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "helferkreise")));
     await h.handle(h.fake.userClicksButton(ANNA, list!, "Weiter ▶️"));
     await h.handle(h.fake.userClicksButton(ANNA, list!, "Weiter ▶️"));
     const browsed = await h.sentDuring(ANNA, () => h.handle(h.fake.userClicksButton(ANNA, h.fake.message(ANNA, list!.message_id)!, "Wertach")));
     expect(browsed).toHaveLength(1);
-    expect(buttonTexts(browsed[0])).toHaveLength(8);
+    expect(buttonTexts(browsed[0])).toHaveLength(10);
+    expect(browsed[0]!.text).not.toContain("Schreiben Sie genauer");
     expect(failedCalls(h.fake)).toEqual([]);
   });
 

@@ -86,6 +86,22 @@ describe("recovering from trouble in the staff group", () => {
     expect(h.fake.botMessages(AMINA).some((m) => m.text?.includes("abgeschlossen"))).toBe(false);
   });
 
+  it("closing a question whose topic was deleted closes it without creating a topic just to say so", async () => {
+    await askQuestion(h, AMINA);
+    await h.bot.api.deleteForumTopic(STAFF_CHAT_ID, threadOf(1));
+    const topicsBefore = h.fake.topics(STAFF_CHAT_ID).length;
+
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "schliessen", "1", { chatId: STAFF_CHAT_ID }));
+    expect(ticketRow(h, 1)).toMatchObject({ status: "closed", closed_by: STAFF_ADMIN });
+    expect(h.fake.topics(STAFF_CHAT_ID)).toHaveLength(topicsBefore);
+    expect(h.fake.callsTo("createForumTopic")).toHaveLength(1);
+    expect(h.fake.lastBotMessage(AMINA)?.text).toBe("✅ Ihre Frage #1 ist abgeschlossen. Hat Ihnen die Antwort geholfen?");
+
+    // Closing again (an old button, a second /schliessen) only says it is closed already.
+    const again = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "schliessen", "1", { chatId: STAFF_CHAT_ID })));
+    expect(again.map((m) => m.text)).toEqual(["Frage #1 ist schon geschlossen."]);
+  });
+
   it("an album partly deleted by the volunteer before delivery: every part reaches staff once, matched to its copy", async () => {
     // The staff group is down while the question is filed; meanwhile the volunteer deletes the album's first photo.
     h.fake.failNext("createForumTopic", { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat", times: Infinity });

@@ -69,7 +69,7 @@ describe("questions in a staff group without topics (reply threads)", () => {
     const reply = h.fake.userSendsText(STAFF_MEMBER, "Hier die Antwort", { chatId: STAFF_CHAT_ID, replyToMessageId: copy!.message_id });
     const noted = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(reply));
     expect(noted.map((m) => [m.text, m.reply_to_message?.message_id])).toEqual([
-      ["Diese Nachricht kann ich keiner Frage zuordnen; die Frage wurde vielleicht gelöscht. Ihre Nachricht wurde nicht weitergegeben.", reply.message!.message_id],
+      ["Diese Nachricht geht an niemanden weiter: Sie gehört zu keiner Frage (vielleicht wurde die Frage gelöscht). Antworten Sie im Thema einer Frage oder auf eine ihrer Nachrichten.", reply.message!.message_id],
     ]);
     const quiet = await h.sentDuring(STAFF_CHAT_ID, async () => {
       await h.handle(h.fake.userSendsText(STAFF_ADMIN, "Wer macht heute?", { chatId: STAFF_CHAT_ID }));
@@ -77,7 +77,11 @@ describe("questions in a staff group without topics (reply threads)", () => {
     });
     expect(quiet).toEqual([]);
     expect(h.fake.botMessages(AMINA).some((m) => m.text?.includes("Hier die Antwort"))).toBe(false);
-    expect(header).toBeDefined();
+    // A reply to the header of the deleted question gets the note too.
+    const toHeader = await h.sentDuring(STAFF_CHAT_ID, () =>
+      h.handle(h.fake.userSendsText(STAFF_MEMBER, "Und?", { chatId: STAFF_CHAT_ID, replyToMessageId: header!.message_id })),
+    );
+    expect(toHeader.map((m) => m.text)).toEqual([noted[0]!.text]);
   });
 });
 
@@ -179,7 +183,7 @@ describe("staff buttons and commands", () => {
       h.handle(h.fake.userSendsText(STAFF_MEMBER, "Hier die Antwort", { chatId: STAFF_CHAT_ID, messageThreadId: thread })),
     );
     expect(sent.map((m) => [m.text, m.message_thread_id])).toEqual([
-      ["Diese Nachricht kann ich keiner Frage zuordnen; die Frage wurde vielleicht gelöscht. Ihre Nachricht wurde nicht weitergegeben.", thread],
+      ["Diese Nachricht geht an niemanden weiter: Sie gehört zu keiner Frage (vielleicht wurde die Frage gelöscht). Antworten Sie im Thema einer Frage oder auf eine ihrer Nachrichten.", thread],
     ]);
   });
 

@@ -11,8 +11,12 @@ import { ignoreNotModified } from "../telegram-errors.js";
 
 /** How many cards a search answers with directly; more matches get a list of buttons. */
 const MAX_CARDS = 3;
-/** At most this many buttons in that list; beyond it, a hint to search more precisely. */
+/**
+ * At most this many buttons for a text search; beyond it, a hint to search more precisely. A
+ * municipality's own circles are always listed in full (a handful; a keyboard takes 100).
+ */
 const MAX_CHOICES = 8;
+const MAX_BUTTONS = 100;
 /** Free text shorter than this (letters and digits) is no search: "e" would match everything. */
 const MIN_TEXT_QUERY = 3;
 /** Inline results per answer (Telegram allows 50). */
@@ -49,10 +53,10 @@ async function sendCards(ctx: BotContext, found: Circle[]): Promise<void> {
   for (const circle of found) await ctx.reply(card(ctx, circle), { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
 }
 
-/** A few circles as cards; more as one list of buttons (cut, with a hint to be more specific). */
-async function showCircles(ctx: BotContext, found: Circle[], query: string): Promise<void> {
+/** A few circles as cards; more as one list of buttons (cut at `limit`, with a hint to be more specific). */
+async function showCircles(ctx: BotContext, found: Circle[], query: string, limit = MAX_CHOICES): Promise<void> {
   if (found.length <= MAX_CARDS) return sendCards(ctx, found);
-  const shown = found.slice(0, MAX_CHOICES);
+  const shown = found.slice(0, limit);
   const text = ctx.t("circles.choose", { query: query.slice(0, 100) });
   const more = found.length > shown.length ? `\n\n${ctx.t("circles.moreMatches", { shown: shown.length, count: found.length })}` : "";
   await ctx.reply(text + more, { parse_mode: "HTML", reply_markup: circleListKeyboard(shown, callbackData.directoryCircle) });
@@ -88,7 +92,7 @@ privateChat.callbackQuery(callbackPatterns.directoryMunicipality, async (ctx) =>
   await ctx.answerCallbackQuery();
   const found = visibleCircles(ctx).filter((circle) => circle.municipalityIds.includes(municipalityId));
   if (found.length === 0) return sayNoCircle(ctx, [municipality.name]);
-  await showCircles(ctx, found, municipality.name);
+  await showCircles(ctx, found, municipality.name, MAX_BUTTONS);
 });
 
 privateChat.callbackQuery(callbackPatterns.directoryCircle, async (ctx) => {

@@ -150,6 +150,8 @@ export function createTicketStaffFeature(deps: TicketStaffDeps): Composer<BotCon
     } else if (action === "close") {
       if (ticket.status === "closed") {
         await ctx.answerCallbackQuery({ text: ctx.t("questions.staff.alreadyClosed", { id: ticket.id }) });
+        // The header may still show the buttons (a crash right after closing): redraw it.
+        await relay.refreshHeader(ticket.id);
         return;
       }
       await ctx.answerCallbackQuery();
@@ -225,31 +227,34 @@ function isStaffRelayable(message: Message): boolean {
 }
 
 /**
- * Closing: the volunteer is asked whether it helped (first, so a replay after a crash asks again
- * rather than never; best effort), then the ticket is closed and the staff group shows it.
+ * Closing: the volunteer is asked whether it helped, the team is told (a deleted topic is not
+ * created again just for that) and the topic closed, all best effort; the ticket is closed last,
+ * so a replay after a crash takes the same path. The header shows the new status.
  */
 async function closeTicket(ctx: BotContext, relay: TicketRelay, ticket: Ticket): Promise<void> {
   const t = relay.volunteerT(ticket.volunteerId);
-  try {
-    await ctx.api.sendMessage(ticket.volunteerId, t("questions.rateQuestion", { id: ticket.id }), {
-      parse_mode: "HTML",
-      reply_markup: ratingKeyboard(t, ticket.id),
-    });
-  } catch (error) {
-    // The rating is a courtesy: a volunteer out of reach (or Telegram failing) keeps no ticket open.
-    if (!isUnreachableUser(error)) ctx.logger.warn({ err: error, ticketId: ticket.id }, "could not ask the volunteer for a rating");
+  const bestEffort = async (what: string, work: () => Promise<unknown>, quiet: (error: unknown) => boolean = () => false) => {
+    try {
+      await work();
+    } catch (error) {
+      if (!quiet(error)) ctx.logger.warn({ err: error, ticketId: ticket.id }, what);
+    }
+  };
+  // The rating is a courtesy: a volunteer out of reach (or Telegram failing) keeps no ticket open.
+  await bestEffort(
+    "could not ask the volunteer for a rating",
+    () => ctx.api.sendMessage(ticket.volunteerId, t("questions.rateQuestion", { id: ticket.id }), { parse_mode: "HTML", reply_markup: ratingKeyboard(t, ticket.id) }),
+    isUnreachableUser,
+  );
+  const closedNotice = relay.staffT("questions.staff.closedNotice", { id: ticket.id, name: ctx.from!.first_name });
+  await bestEffort("could not post the closing notice", () => relay.notifyStaff(ticket, closedNotice, { recreate: false }));
+  const threadId = ctx.services.tickets.find(ticket.id)?.staffThreadId ?? null;
+  if (threadId !== null && ctx.config.staffChatId !== undefined) {
+    const chatId = ctx.config.staffChatId;
+    await bestEffort("could not close the ticket's topic", () => ctx.api.closeForumTopic(chatId, threadId));
   }
   ctx.services.tickets.close(ticket.id, ctx.from!.id);
   await relay.refreshHeader(ticket.id);
-  const closed = ctx.services.tickets.find(ticket.id) ?? ticket;
-  await relay.notifyStaff(closed, relay.staffT("questions.staff.closedNotice", { id: ticket.id, name: ctx.from!.first_name }));
-  if (closed.staffThreadId !== null && ctx.config.staffChatId !== undefined) {
-    try {
-      await ctx.api.closeForumTopic(ctx.config.staffChatId, closed.staffThreadId);
-    } catch (error) {
-      ctx.logger.warn({ err: error, ticketId: ticket.id }, "could not close the ticket's topic");
-    }
-  }
 }
 
 async function saveAsFaq(ctx: BotContext, deps: TicketStaffDeps, ticket: Ticket): Promise<void> {

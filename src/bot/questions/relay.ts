@@ -142,8 +142,8 @@ export class TicketRelay {
    * Posts a notice into the ticket's place in the staff group (its topic, or replying to its
    * header); a deleted topic is created again first. A staff reply to the notice finds the ticket.
    */
-  notifyStaff(ticket: Ticket, html: string): Promise<void> {
-    return this.serialized(ticket.id, () => this.postNotice(ticket, html, "HTML"));
+  notifyStaff(ticket: Ticket, html: string, options: { recreate?: boolean } = {}): Promise<void> {
+    return this.serialized(ticket.id, () => this.postNotice(ticket, html, "HTML", options.recreate ?? true));
   }
 
   /** A volunteer edited a message of a ticket: show the new version to staff, marked as edited. */
@@ -315,12 +315,14 @@ export class TicketRelay {
    * Runs `send` in the ticket's place in the staff group, creating topic and header if needed.
    * A topic deleted by staff is created again once.
    */
-  private async inStaffPlace(ticket: Ticket, send: (place: Ticket) => Promise<unknown>): Promise<void> {
+  private async inStaffPlace(ticket: Ticket, send: (place: Ticket) => Promise<unknown>, recreate = true): Promise<void> {
+    if (!recreate && ticket.staffHeaderMessageId === null) return;
     const place = await this.ensureStaffPlace(ticket);
     try {
       await send(place);
     } catch (error) {
       if (!isThreadGone(error)) throw error;
+      if (!recreate) return;
       this.deps.logger.info({ ticketId: ticket.id }, "ticket topic was deleted; creating it again");
       this.deps.services.tickets.setStaffPlace(ticket.id, { staffThreadId: null, staffHeaderMessageId: null });
       await send(await this.ensureStaffPlace({ ...place, staffThreadId: null, staffHeaderMessageId: null }));
@@ -328,14 +330,14 @@ export class TicketRelay {
   }
 
   /** Posts a notice about a ticket (see notifyStaff) and stores its id; runs inside the ticket's chain. */
-  private async postNotice(ticket: Ticket, text: string, parseMode: "HTML" | undefined): Promise<void> {
+  private async postNotice(ticket: Ticket, text: string, parseMode: "HTML" | undefined, recreate = true): Promise<void> {
     const { api, config, services } = this.deps;
     const chatId = config.staffChatId;
     if (chatId === undefined) return;
     let messageId: number | undefined;
     await this.inStaffPlace(services.tickets.find(ticket.id) ?? ticket, async (place) => {
       messageId = (await api.sendMessage(chatId, text, { ...(parseMode ? { parse_mode: parseMode } : {}), ...this.placement(place) })).message_id;
-    });
+    }, recreate);
     if (messageId !== undefined) services.tickets.addNotice(ticket.id, messageId);
   }
 
