@@ -67,7 +67,14 @@ async function main(): Promise<void> {
     server?.close();
     for (const timer of timers) timer.stop();
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-    await Promise.race([Promise.allSettled([pipeline.drain(), polling, bot.relay.idle()]), grace]);
+    // In order: no new updates, the ones in progress finished, then their deliveries (an album
+    // part handled during the drain may have put one off).
+    const finish = async () => {
+      await polling?.catch(() => undefined);
+      await pipeline.drain();
+      await bot.relay.idle();
+    };
+    await Promise.race([finish(), grace]);
     closeDb(db);
     logger.info("stopped");
     process.exit(0);
@@ -89,10 +96,13 @@ async function main(): Promise<void> {
   timers.push({ stop: () => clearInterval(pruneTimer) });
   pipeline.pruneFinished();
 
-  if (stopping) return;
   if (config.mode === "webhook") {
     const { url, secret, port, host } = config.webhook;
     server = await startWebhookServer({ path: new URL(url).pathname, secret, host, port, pipeline, logger });
+    if (stopping) {
+      server.close();
+      return;
+    }
     await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
     logger.info({ port, host }, "webhook server listening");
   } else {

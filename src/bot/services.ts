@@ -182,6 +182,8 @@ function createTicketServices(db: Db, config: Config, clock: () => Date) {
     addMessage: (ticketId: number, message: tickets.MessageContent & { direction: "in" | "out" }) =>
       tickets.addTicketMessage(db, ticketId, message, clock()),
     messages: (ticketId: number) => tickets.ticketMessagesOf(db, ticketId),
+    hasAlbumPart: (ticketId: number, mediaGroupId: string, beforeId?: number) => tickets.hasAlbumPart(db, ticketId, mediaGroupId, beforeId),
+    hasQueuedIncoming: (ticketId: number) => tickets.hasQueuedIncoming(db, ticketId),
     pendingMessages: (ticketId: number) => tickets.pendingMessagesOf(db, ticketId),
     withPendingMessages: () => tickets.ticketsWithPendingMessages(db),
     markDelivered: (messageId: number, where: { staffMessageId?: number; volunteerMessageId?: number }) =>

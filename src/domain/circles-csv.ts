@@ -17,6 +17,7 @@ import {
   type ContactDraft,
   type NamedMunicipality,
 } from "./directory.js";
+import { truncate } from "./text.js";
 
 /**
  * The spreadsheet form of the directory: one row per circle, contacts in numbered columns
@@ -71,8 +72,7 @@ const MAX_QUOTED = 60;
 /** The first MAX_QUOTED characters (an emoji is not cut in half), "…" if there was more. */
 function shorten(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const chars = [...value];
-  return chars.length <= MAX_QUOTED ? value : `${chars.slice(0, MAX_QUOTED - 1).join("")}…`;
+  return truncate(value, MAX_QUOTED);
 }
 
 /** Problems as reported: quoted values cut, so that a list of them stays readable (and short). */

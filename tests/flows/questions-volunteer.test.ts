@@ -222,6 +222,19 @@ describe("limits and failures", () => {
     expect(ticketMessageRows(h, 1)[0]).toMatchObject({ delivery: "delivered" });
   });
 
+  it("a follow-up album while the staff group fails is confirmed as queued, not as added", async () => {
+    h = await createFlowHarness();
+    h.fake.addUser({ id: AMINA, first_name: "Amina", language_code: "de" });
+    await onboard(h, AMINA);
+    h.fake.failNext("createForumTopic", { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat", times: Infinity });
+    await askQuestion(h, AMINA);
+    const replies = await h.sentDuring(AMINA, async () => {
+      for (const page of [1, 2]) await h.handle(h.fake.userSendsPhoto(AMINA, { mediaGroupId: "album-q", caption: `Seite ${page}` }));
+    });
+    expect(replies.map((m) => m.text)).toEqual(["⏳ Zu Frage #1 gespeichert; wird zugestellt, sobald das möglich ist."]);
+    h.bot.relay.stop();
+  });
+
   it("a deleted topic is created again with the next message", async () => {
     h = await createFlowHarness();
     h.fake.addUser({ id: AMINA, first_name: "Amina", language_code: "de" });

@@ -79,6 +79,7 @@ export async function createFlowHarness(
       return fake.botMessages(chatId).filter((m) => !before.has(m.message_id));
     },
     async close() {
+      bot.relay.stop();
       await server.close();
       if (!options.db) closeDb(db);
     },

@@ -97,9 +97,11 @@ export async function circleEditor(conversation: BotConversation, ctx: Conversat
         if (!(await stillStaff())) return;
         const chatId = preview.telegramChatId;
         const group = await conversation.external((outside) => groupTitle(outside, chatId));
-        const name = (await conversation.external((outside) => outside.services.circles.unlinkGroup(chatId, staffId))) ?? draft.name;
+        // Read, tell, then write last: a replay after a crash takes the same path.
+        const name = (await conversation.external((outside) => outside.services.circles.ofGroup(chatId)?.name)) ?? draft.name;
         await noticeGroupLink(ctx, "unlinked", name, group);
         await io.say(t("circles.staff.unlinked", { name, group }));
+        await conversation.external((outside) => outside.services.circles.unlinkGroup(chatId, staffId));
         continue;
       }
       if (choice.action === "e") draft = await editPart(io, conversation, draft, choice.argument, id, municipalities);

@@ -1,7 +1,6 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
-import type { TicketMessage } from "../../db/schema/index.js";
 import { DEFAULT_TOPIC } from "../../domain/topics.js";
 import { volunteerLabel } from "../../domain/tickets.js";
 import { callbackPatterns } from "../callback-data.js";
@@ -79,7 +78,7 @@ async function fileShortcut(ctx: BotContext, relay: TicketRelay, message: Messag
     return;
   }
   // As in the guided flow: people asking while the team is away learn it first.
-  const absence = ctx.services.tickets.absence.current();
+  const absence = alreadyFiled ? undefined : ctx.services.tickets.absence.current();
   if (absence) await ctx.reply(formatAbsence(ctx.t, absence, ctx.locale, ctx.config.timezone), { parse_mode: "HTML" });
   const { ticket, delivery } = await relay.file({
     sourceKey,
@@ -117,9 +116,9 @@ export function createFollowUpFeature(relay: TicketRelay): Composer<BotContext> 
       return;
     }
     const known = tickets.findVolunteerMessage(ctx.from.id, message.message_id);
-    const partOfAlbum = (m: TicketMessage) => m.direction === "in" && m.mediaGroupId !== null && m.mediaGroupId === message.media_group_id;
+    const album = message.media_group_id;
     // An album counts as one message: its later parts are never refused.
-    if (!known && !tickets.messages(ticket.id).some(partOfAlbum) && !tickets.followUpAllowed(ctx.from.id)) {
+    if (!known && !(album !== undefined && tickets.hasAlbumPart(ticket.id, album)) && !tickets.followUpAllowed(ctx.from.id)) {
       await ctx.reply(ctx.t("questions.followUpTooFast"), { parse_mode: "HTML" });
       return;
     }
@@ -132,12 +131,16 @@ export function createFollowUpFeature(relay: TicketRelay): Composer<BotContext> 
       ...messageContent(message),
     });
     // The parts of an album arrive one by one: delivered together a moment after the last one.
-    let queued = false;
-    if (stored.mediaGroupId !== null) relay.deliverSoon(ticket.id);
-    else queued = (await relay.deliver(ticket.id)).waitingForStaff > 0;
+    let queued: boolean;
+    if (album !== undefined) {
+      relay.deliverSoon(ticket.id);
+      queued = tickets.hasQueuedIncoming(ticket.id);
+    } else {
+      queued = (await relay.deliver(ticket.id)).waitingForStaff > 0;
+    }
     if (tickets.find(ticket.id)?.status !== statusBefore) await relay.refreshHeader(ticket.id);
     // One confirmation per album, not one per photo.
-    if (tickets.messages(ticket.id).some((m) => m.id < stored.id && partOfAlbum(m))) return;
+    if (album !== undefined && tickets.hasAlbumPart(ticket.id, album, stored.id)) return;
     await ctx.reply(ctx.t(queued ? "questions.followUpQueued" : "questions.followUpAdded", { id: ticket.id }), { parse_mode: "HTML" });
   });
 

@@ -12,6 +12,7 @@ import { ratingKeyboard } from "../keyboards/questions.js";
 import { TEXT_LIMIT, isRelayable, messageContent } from "../questions/compose.js";
 import type { TicketRelay } from "../questions/relay.js";
 import { isUnreachableUser } from "../telegram-errors.js";
+import { truncate } from "../../domain/text.js";
 
 export interface FaqDraft {
   topic: Topic;
@@ -296,17 +297,12 @@ function history(ctx: BotContext, ticket: Ticket): string[] {
           });
     const parts: string[] = [];
     if (message.media) parts.push(ctx.t("questions.staff.historyMedia", { kinds: message.media.map((m) => m.kind).join(", ") }));
-    if (message.text) parts.push(escapeHtml(shorten(message.text, 700)));
+    if (message.text) parts.push(escapeHtml(truncate(message.text, 700)));
     if (ticket.contentPurgedAt && !message.text && !message.media) parts.push(ctx.t("questions.staff.historyPurged"));
     return [head, ...parts].join("\n");
   });
   if (ticket.rating !== null) entries.push(ctx.t(`questions.staff.historyRating_${ticket.rating}`));
   return entries;
-}
-
-function shorten(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
 }
 
 function age(ctx: BotContext, since: Date, now: Date): string {

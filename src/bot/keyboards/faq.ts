@@ -3,14 +3,13 @@ import type { Locale } from "../../config.js";
 import { TOPICS, type Topic } from "../../domain/topics.js";
 import { callbackData } from "../callback-data.js";
 import type { Translate } from "../i18n.js";
+import { truncate } from "../../domain/text.js";
 
 /** Button labels are plain text; long questions are cut so the keyboard stays readable. */
 const BUTTON_TEXT_MAX = 60;
 
 function buttonText(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  const chars = [...oneLine];
-  return chars.length <= BUTTON_TEXT_MAX ? oneLine : `${chars.slice(0, BUTTON_TEXT_MAX - 1).join("")}…`;
+  return truncate(text.replace(/\s+/g, " ").trim(), BUTTON_TEXT_MAX);
 }
 
 /**

@@ -79,6 +79,9 @@ export class TicketRelay {
 
   /** Delivers whatever of this ticket is pending, in order. */
   deliver(ticketId: number): Promise<DeliveryResult> {
+    // Whatever was put off goes now too.
+    clearTimeout(this.deferred.get(ticketId));
+    this.deferred.delete(ticketId);
     return this.serialized(ticketId, () => this.deliverNow(ticketId));
   }
 
@@ -91,7 +94,15 @@ export class TicketRelay {
     clearTimeout(this.deferred.get(ticketId));
     // Not part of the update that scheduled it: its calls are not that update's effects.
     const timer = outsideEffectScope(() => setTimeout(() => this.runDeferred(ticketId), delayMs));
+    // A waiting album keeps no process alive: a clean stop sends it (idle), a crash leaves it to the retry.
+    timer.unref();
     this.deferred.set(ticketId, timer);
+  }
+
+  /** Forgets put-off deliveries without sending them (they are stored; the next start retries them). */
+  stop(): void {
+    for (const timer of this.deferred.values()) clearTimeout(timer);
+    this.deferred.clear();
   }
 
   /** Resolves when no delivery is in progress; put-off deliveries run now (for a clean shutdown). */
@@ -306,8 +317,6 @@ export class TicketRelay {
   }
 
   private runDeferred(ticketId: number): void {
-    clearTimeout(this.deferred.get(ticketId));
-    this.deferred.delete(ticketId);
     this.deliver(ticketId).catch((error: unknown) => this.deps.logger.warn({ err: error, ticketId }, "ticket delivery failed; it is retried later"));
   }
 

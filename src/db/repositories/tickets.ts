@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import {
   staffAbsence,
@@ -178,6 +178,32 @@ export function addTicketMessage(db: Db, ticketId: number, message: MessageConte
     }
     return stored;
   });
+}
+
+/** Is a part of this album already stored in the ticket (before the message `beforeId`, if given)? */
+export function hasAlbumPart(db: Db, ticketId: number, mediaGroupId: string, beforeId?: number): boolean {
+  const conditions = [eq(ticketMessages.ticketId, ticketId), eq(ticketMessages.direction, "in"), eq(ticketMessages.mediaGroupId, mediaGroupId)];
+  if (beforeId !== undefined) conditions.push(lt(ticketMessages.id, beforeId));
+  return db.select({ id: ticketMessages.id }).from(ticketMessages).where(and(...conditions)).limit(1).get() !== undefined;
+}
+
+/** Do messages of this ticket wait for the staff group after a failed attempt (it is unreachable)? */
+export function hasQueuedIncoming(db: Db, ticketId: number): boolean {
+  return (
+    db
+      .select({ id: ticketMessages.id })
+      .from(ticketMessages)
+      .where(
+        and(
+          eq(ticketMessages.ticketId, ticketId),
+          eq(ticketMessages.direction, "in"),
+          eq(ticketMessages.delivery, "pending"),
+          gt(ticketMessages.deliveryAttempts, 0),
+        ),
+      )
+      .limit(1)
+      .get() !== undefined
+  );
 }
 
 export function ticketMessagesOf(db: Db, ticketId: number): TicketMessage[] {
