@@ -246,6 +246,14 @@ describe("CSV import and export", () => {
     expect(h.fake.callsTo("getFile")).toHaveLength(0);
   });
 
+  it("says the file could not be loaded when Telegram refuses it, and changes nothing", async () => {
+    const before = snapshot(h);
+    h.fake.failNext("getFile", { error_code: 400, description: "Bad Request: file is too big" });
+    const [answer] = await sendFile("name;gemeinden\nHelferkreis Wertach;Wertach\n");
+    expect(answer!.text).toBe("Die Datei ließ sich nicht laden. Bitte versuchen Sie es noch einmal.");
+    expect(snapshot(h)).toEqual(before);
+  });
+
   it("names at most ten circles it would remove", async () => {
     for (let n = 1; n <= 8; n++) {
       const draft = { name: `Kreis ${n} <&>`, municipalityIds: [1], description: null, meetingTime: null, meetingPlace: null };

@@ -147,17 +147,29 @@ function counts(ctx: BotContext, { created, updated, unchanged, deleted }: Impor
   return ctx.t("circles.csv.counts", { created, updated, unchanged, deleted });
 }
 
-/** Fetches a sent document from the Bot API's file endpoint (Telegram or the configured server). */
+/** How long a download may take before the staff member is asked to send the file again. */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * Fetches a sent document from the Bot API's file endpoint (Telegram or the configured server);
+ * undefined when Telegram or the download fails, so the person gets a specific answer.
+ */
 async function downloadFile(ctx: BotContext): Promise<Uint8Array | undefined> {
-  const file = await ctx.getFile();
-  if (!file.file_path) return undefined;
-  const root = ctx.config.apiRoot ?? "https://api.telegram.org";
-  const response = await fetch(`${root}/file/bot${ctx.api.token}/${file.file_path}`);
-  if (!response.ok) {
-    ctx.logger.warn({ status: response.status }, "could not download a sent file");
+  try {
+    const file = await ctx.getFile();
+    if (!file.file_path) return undefined;
+    const root = ctx.config.apiRoot ?? "https://api.telegram.org";
+    const response = await fetch(`${root}/file/bot${ctx.api.token}/${file.file_path}`, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    if (!response.ok) {
+      ctx.logger.warn({ status: response.status }, "could not download a sent file");
+      return undefined;
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    // The URL holds the token: log the error's kind, never the request.
+    ctx.logger.warn({ err: error instanceof Error ? error.name : "unknown" }, "could not download a sent file");
     return undefined;
   }
-  return new Uint8Array(await response.arrayBuffer());
 }
 
 /**
