@@ -7,11 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import type { Update } from "grammy/types";
 import { pino } from "pino";
-import { createBot } from "../src/bot/index.js";
+import { createBot } from "../src/core/bot.js";
 import { createConfig } from "../src/config.js";
 import { closeDb, openDb } from "../src/db/client.js";
-import { journalUpdates } from "../src/db/repositories/update-journal.js";
-import { createConsentedUser } from "../src/db/repositories/users.js";
+import { journalUpdates } from "../src/updates/repository.js";
+import { createConsentedUser } from "../src/features/account/repository.js";
 import { UpdatePipeline } from "../src/updates/pipeline.js";
 import { routeUpdate } from "../src/updates/routing.js";
 

@@ -58,6 +58,7 @@ const baseSchema = z.object({
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   ),
   STAFF_CACHE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(300)),
+  FLOW_TIMEOUT_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(720).default(24)),
   OPERATOR_NAME: z.preprocess(emptyToUndefined, z.string().max(100).default("Landratsamt Oberallgäu")),
   STAFF_TITLE: z.preprocess(emptyToUndefined, z.string().max(100).default("Integrationslotsin")),
   ANSWER_SIGNATURE: z.preprocess(emptyToUndefined, z.string().max(100).default("Ihre Integrationslotsin")),
@@ -118,6 +119,8 @@ interface CommonConfig {
   timezone: string;
   logLevel: (typeof LOG_LEVELS)[number];
   staffCacheSeconds: number;
+  /** A multi-step flow (asking a question, an editor) left waiting this long ends; the next message is handled as usual. */
+  flowTimeoutHours: number;
   /** Names the operator may change; they are interpolated into texts, not kept in locales. */
   operatorName: string;
   staffTitle: string;
@@ -181,6 +184,7 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
     timezone: e.TIMEZONE,
     logLevel: e.LOG_LEVEL,
     staffCacheSeconds: e.STAFF_CACHE_SECONDS,
+    flowTimeoutHours: e.FLOW_TIMEOUT_HOURS,
     operatorName: e.OPERATOR_NAME,
     staffTitle: e.STAFF_TITLE,
     questions: {

@@ -1,10 +1,9 @@
 import http from "node:http";
 import dotenv from "dotenv";
 import { GrammyError } from "grammy";
-import { registerCommands } from "./bot/commands.js";
-import { createBot } from "./bot/index.js";
-import { startQuestionJobs } from "./bot/questions/jobs.js";
 import { ConfigError, createConfig } from "./config.js";
+import { createBot } from "./core/bot.js";
+import { startJobs } from "./core/jobs.js";
 import { closeDb, openDb } from "./db/client.js";
 import { createLogger } from "./logger.js";
 import { UpdatePipeline } from "./updates/pipeline.js";
@@ -35,7 +34,8 @@ async function main(): Promise<void> {
   const db = openDb(config.databasePath);
   logger.info({ database: config.databasePath, mode: config.mode }, "database ready");
 
-  const bot = createBot({ config, db, logger });
+  const clock = () => new Date();
+  const bot = createBot({ config, db, logger, clock });
   try {
     await bot.init();
   } catch (error) {
@@ -47,9 +47,9 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.info({ username: bot.botInfo.username }, "connected to Telegram");
-  registerCommands(bot.api, config, bot.i18n).catch((error: unknown) => logger.warn({ err: error }, "could not set the command menus"));
+  bot.registerCommands().catch((error: unknown) => logger.warn({ err: error }, "could not set the command menus"));
 
-  const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update) });
+  const pipeline = new UpdatePipeline({ db, logger, clock, handle: (update) => bot.handleUpdate(update) });
   const stopPolling = new AbortController();
   let server: http.Server | undefined;
   let polling: Promise<void> | undefined;
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const finish = async () => {
       await polling?.catch(() => undefined);
       await pipeline.drain();
-      await bot.relay.idle();
+      await bot.idle();
     };
     await Promise.race([finish(), grace]);
     closeDb(db);
@@ -83,18 +83,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   pipeline.resumePending();
-  timers.push(
-    startQuestionJobs({
-      relay: bot.relay,
-      services: bot.services,
-      config,
-      logger,
-      intervals: { retryMs: config.questions.retrySeconds * 1000 },
-    }),
-  );
-  const pruneTimer = setInterval(() => pipeline.pruneFinished(), PRUNE_EVERY_MS);
-  timers.push({ stop: () => clearInterval(pruneTimer) });
-  pipeline.pruneFinished();
+  timers.push(startJobs([...bot.jobs, { name: "updates.prune", everyMs: PRUNE_EVERY_MS, atStart: true, run: () => pipeline.pruneFinished() }], logger));
 
   if (config.mode === "webhook") {
     const { url, secret, port, host } = config.webhook;

@@ -4,16 +4,16 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import * as schema from "./schema/index.js";
-import { seedExampleCircles, seedMunicipalities } from "./seed.js";
+import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 /**
- * Opens (creating folder and file if needed) the SQLite database, turns on WAL and foreign keys,
- * applies pending migrations and seeds reference data. `:memory:` gives a private database.
+ * Opens (creating folder and file if needed) the SQLite database, turns on WAL and foreign keys
+ * and applies pending migrations. `:memory:` gives a private database. Reference and example data
+ * come from the features (their `seed`, run when the bot is assembled).
  */
 export function openDb(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -26,8 +26,6 @@ export function openDb(file: string): Db {
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  seedMunicipalities(db);
-  seedExampleCircles(db, new Date());
   return db;
 }
 

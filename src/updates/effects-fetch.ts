@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { findNextEffect, nextEffectSeq, saveEffect } from "../db/repositories/update-journal.js";
+import { findNextEffect, nextEffectSeq, saveEffect } from "./repository.js";
 
 // grammY's fetch type is node-fetch's; this wrapper only passes its arguments through.
 type Fetch = (url: any, init?: any) => Promise<any>;

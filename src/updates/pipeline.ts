@@ -6,7 +6,7 @@ import {
   pendingUpdates,
   pruneFinishedUpdates,
   recordAttempt,
-} from "../db/repositories/update-journal.js";
+} from "./repository.js";
 import type { Logger } from "../logger.js";
 import { runInEffectScope } from "./effects-fetch.js";
 import { UpdateProcessor } from "./processor.js";
@@ -57,7 +57,7 @@ export class UpdatePipeline {
 
   /** After a start or crash: processes what was journaled but not finished. */
   resumePending(): number {
-    const pending = pendingUpdates(this.options.db);
+    const pending = pendingUpdates<Update>(this.options.db);
     for (const update of pending) this.processor.enqueue(update);
     if (pending.length > 0) this.options.logger.info({ count: pending.length }, "resuming unfinished updates");
     return pending.length;

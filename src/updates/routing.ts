@@ -1,5 +1,5 @@
 import type { Update } from "grammy/types";
-import type { UpdateRouting } from "../db/repositories/update-journal.js";
+import type { UpdateRouting } from "./repository.js";
 
 /**
  * Which updates must be processed in order: those of the same chat (or, for updates without a

@@ -1,6 +1,6 @@
 import type { Message, Update } from "grammy/types";
 import { pino } from "pino";
-import { createBot, type LotsenBot } from "../../src/bot/index.js";
+import { createBot, type LotsenBot } from "../../src/core/bot.js";
 import { createConfig } from "../../src/config.js";
 import { closeDb, type Db } from "../../src/db/client.js";
 import { UpdatePipeline } from "../../src/updates/pipeline.js";
@@ -23,6 +23,8 @@ export interface FlowHarness {
    * the effects scope, then marked done. Resolves when it is handled.
    */
   handle(update: Update): Promise<void>;
+  /** Moves the bot's clock forward (e.g. past the staff cache or a cooldown). */
+  advanceClock(ms: number): void;
   /** Bot messages in a chat sent while `action` ran. */
   sentDuring(chatId: number, action: () => Promise<void>): Promise<Message[]>;
   close(): Promise<void>;
@@ -60,9 +62,11 @@ export async function createFlowHarness(
     ...env,
   });
   const logger = pino({ level: "silent" });
+  let offsetMs = 0;
+  const clock = () => new Date(Date.now() + offsetMs);
   // A fixed identity, as in grammY's testing guide: no getMe round trip before the first update.
-  const bot = createBot({ config, db, logger, botInfo: fake.botInfo });
-  const pipeline = new UpdatePipeline({ db, logger, clock: () => new Date(), handle: (update) => bot.handleUpdate(update), retryDelayMs: 10 });
+  const bot = createBot({ config, db, logger, clock, botInfo: fake.botInfo });
+  const pipeline = new UpdatePipeline({ db, logger, clock, handle: (update) => bot.handleUpdate(update), retryDelayMs: 10 });
   return {
     fake,
     server,
@@ -73,13 +77,16 @@ export async function createFlowHarness(
       pipeline.accept([update]);
       await pipeline.drain();
     },
+    advanceClock(ms) {
+      offsetMs += ms;
+    },
     async sentDuring(chatId, action) {
       const before = new Set(fake.botMessages(chatId).map((m) => m.message_id));
       await action();
       return fake.botMessages(chatId).filter((m) => !before.has(m.message_id));
     },
     async close() {
-      bot.relay.stop();
+      bot.stop();
       await server.close();
       if (!options.db) closeDb(db);
     },

@@ -35,9 +35,3 @@ export function ticketRow(h: FlowHarness, id: number) {
 export function ticketMessageRows(h: FlowHarness, ticketId: number) {
   return h.db.$client.prepare("select * from ticket_messages where ticket_id = ? order by id").all(ticketId) as Array<Record<string, unknown>>;
 }
-
-/** What the background jobs (reminders) get from the bot under test. */
-export function jobDeps(h: FlowHarness) {
-  const { config, logger } = h.bot.relay["deps"];
-  return { relay: h.bot.relay, services: h.bot.services, config, logger };
-}

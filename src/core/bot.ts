@@ -1,0 +1,197 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations, createConversation } from "@grammyjs/conversations";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Api, Bot, Composer, type ApiClientOptions, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import nodeFetch from "node-fetch";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import { deleteEntriesOfChat } from "../db/key-value.js";
+import { accountFeature } from "../features/account/index.js";
+import { circlesFeature } from "../features/circles/index.js";
+import { faqFeature } from "../features/faq/index.js";
+import { operationsFeature } from "../features/operations/index.js";
+import { questionsFeature } from "../features/questions/index.js";
+import { trainingsFeature } from "../features/trainings/index.js";
+import type { Logger } from "../logger.js";
+import { createEffectsFetch } from "../updates/effects-fetch.js";
+import { forgetUpdatesOfUser } from "../updates/repository.js";
+import { attachContext } from "./attach-context.js";
+import { consentGate, nothingToCancel, otherGroupsQuiet, staffGroupQuiet, unhandled } from "./chat-policy.js";
+import { registerCommands } from "./commands.js";
+import type { BotContext, ConversationContext } from "./context.js";
+import { createErrorBoundary } from "./error-boundary.js";
+import { STAGES, type Feature, type FeatureDeps, type PersonalDataPart, type Stage } from "./feature.js";
+import { flowStorage } from "./flow-storage.js";
+import { htmlByDefault } from "./html.js";
+import { createI18n, type I18n } from "./i18n.js";
+import type { Job } from "./jobs.js";
+import { createMainMenu } from "./menu.js";
+import { StaffDirectory } from "./staff.js";
+
+export interface BotDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock?: () => Date;
+  /** Fixed bot identity (tests); otherwise `bot.init()` asks Telegram. */
+  botInfo?: UserFromGetMe;
+  /** The HTTP client under the effects journal (default node-fetch); the benchmark passes a stub. */
+  fetch?: NonNullable<ApiClientOptions["fetch"]>;
+}
+
+/**
+ * Telegram's limits: about 30 messages/s overall, about 1/s per private chat with short bursts
+ * allowed, 20/min per group. Per chat this is a token bucket: a burst (a person tapping through a
+ * flow) goes out at once, then one message a second (a group: one every 3 s) refills it.
+ * A 429 that still happens is retried by auto-retry.
+ */
+const THROTTLE = {
+  global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
+  out: { maxConcurrent: 1, reservoir: 30, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 1000, reservoirIncreaseMaximum: 30 },
+  group: { maxConcurrent: 1, reservoir: 20, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 3000, reservoirIncreaseMaximum: 20 },
+};
+
+/** Only calls that put something into a chat count against its limits; reads do not. */
+const LIMITED_METHODS = /^(send|copy|forward|edit)/;
+
+function throttleSending(throttler: Transformer): Transformer {
+  return (prev, method, payload, signal) =>
+    LIMITED_METHODS.test(method)
+      ? // The throttler runs queued calls from its own timers; binding keeps each call in the
+        // async context of the update that made it (the effects journal depends on that).
+        throttler(AsyncLocalStorage.bind(prev), method, payload, signal)
+      : prev(method, payload, signal);
+}
+
+export type LotsenBot = Bot<BotContext> & {
+  i18n: I18n;
+  features: readonly Feature[];
+  /** Every feature's background jobs (main.ts starts them). */
+  jobs: readonly Job[];
+  /** Runs one job now, by name (e.g. `questions.reminders`), and returns what it returns. */
+  runJob(name: string): Promise<unknown>;
+  /** Sets the command menus Telegram shows, from the features' commands. */
+  registerCommands(): Promise<void>;
+  /** Resolves when the features' background work in progress is done (a clean stop). */
+  idle(): Promise<void>;
+  /** Drops the features' pending timers without running them. */
+  stop(): void;
+};
+
+/**
+ * Builds the bot: the API with Telegram's limits, the features (the list below, in install order)
+ * and the core's pieces between their stages. Nothing here reads the environment.
+ */
+export function createBot(deps: BotDeps): LotsenBot {
+  const { config, db, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const client: ApiClientOptions = {
+    apiRoot: config.apiRoot,
+    // Below all transformers: records each effect of an update so a replay never repeats it.
+    fetch: createEffectsFetch(db, deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>)),
+  };
+  const bot = new Bot<BotContext>(config.botToken, { botInfo: deps.botInfo, client });
+  // The throttler sits closest to the network, so retries are throttled too. One throttler for
+  // the bot and the delivery API, so limits are shared (conversations: see below).
+  const throttler = throttleSending(apiThrottler(THROTTLE));
+  const retry = autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 });
+  bot.api.config.use(throttler, retry, htmlByDefault);
+  // Work with its own queue in the database: rather than keep a person waiting through a long
+  // backoff, it retries once, then reports the message as queued and tries again later.
+  const deliveryApi = new Api(config.botToken, client);
+  deliveryApi.config.use(throttler, autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 10, rethrowHttpErrors: true }));
+
+  const staff = new StaffDirectory({
+    staffChatId: config.staffChatId,
+    ttlMs: config.staffCacheSeconds * 1000,
+    now: () => clock().getTime(),
+    memberStatus: (chatId, userId) => bot.api.getChatMember(chatId, userId),
+    onLookupError: (error, userId) => logger.warn({ err: error, userId }, "staff lookup failed"),
+  });
+  const i18n = createI18n({ operator: config.operatorName, staffTitle: config.staffTitle, retentionDays: config.questions.retentionDays });
+  const featureDeps: FeatureDeps = { config, db, clock, logger, i18n, staff, api: bot.api, deliveryApi };
+
+  // The features, in install order. Adding a capability is one line here (and its folder); one
+  // that uses another gets that feature's public part (`api`) here too.
+  const account = accountFeature(featureDeps, { personalData: () => personalData });
+  const faq = faqFeature(featureDeps);
+  const circles = circlesFeature(featureDeps, { account: account.api });
+  const features: Feature[] = [
+    account.feature,
+    questionsFeature(featureDeps, { account: account.api, circles: circles.api, faq: faq.api }).feature,
+    faq.feature,
+    circles.feature,
+    trainingsFeature().feature,
+    operationsFeature(featureDeps, { account: account.api }).feature,
+  ];
+
+  // What the core itself keeps about a person: state of flows and drafts, journal traces, the staff cache.
+  const infrastructure: PersonalDataPart = {
+    erase: (userId) => {
+      deleteEntriesOfChat(db, userId);
+      forgetUpdatesOfUser(db, userId);
+      staff.forget(userId);
+    },
+  };
+  const personalData = [...features.flatMap((feature) => (feature.personalData ? [feature.personalData] : [])), infrastructure];
+  for (const feature of features) feature.seed?.();
+
+  const menu = createMainMenu(features.flatMap((feature) => feature.menu ?? []), i18n);
+  const context = [attachContext({ config, logger, i18n, staff, menu }), ...features.flatMap((feature) => (feature.context ? [feature.context] : []))];
+  const stage = (name: Stage) => new Composer<BotContext>(...features.flatMap((feature) => feature.middleware?.[name] ?? []));
+
+  const root = bot.errorBoundary(createErrorBoundary({ logger, onBlocked: account.api.markBlocked }));
+  root.use(...context);
+  root.use(stage("early"));
+  // Flows keep their state in SQLite, so they survive a restart. A running flow sees every update
+  // of its chat first (the exits are the core's policy, see flow.ts).
+  root.use(
+    conversations<BotContext, ConversationContext>({
+      storage: flowStorage(db, clock),
+      plugins: [
+        // Conversations build their own Api objects, with the recorder that answers replayed
+        // calls innermost: a transformer added here also sees every replayed call. A throttler
+        // here would count all earlier calls of the flow again on each step (a 20-step flow
+        // stalled for 20 s per step), so flows, which write into one chat at a person's pace,
+        // get the retry on 429 only.
+        async (ctx, next) => {
+          ctx.api.config.use(retry, htmlByDefault);
+          await next();
+        },
+        ...context,
+      ],
+    }),
+  );
+  const maxMillisecondsToWait = config.flowTimeoutHours * 3_600_000;
+  for (const flow of features.flatMap((feature) => feature.flows ?? [])) {
+    root.chatType("private").use(createConversation<BotContext, ConversationContext>(flow.builder, { id: flow.id, maxMillisecondsToWait }));
+  }
+  root.use(nothingToCancel);
+  for (const name of STAGES.filter((name) => name !== "early")) {
+    root.use(stage(name));
+    if (name === "staff") root.use(staffGroupQuiet(config.staffChatId));
+    if (name === "groups") root.use(otherGroupsQuiet);
+    if (name === "welcome") root.use(consentGate, menu.middleware);
+  }
+  root.use(unhandled);
+
+  const jobs = features.flatMap((feature) => feature.jobs ?? []);
+  const commands = features.flatMap((feature) => feature.commands ?? []);
+  return Object.assign(bot, {
+    i18n,
+    features,
+    jobs,
+    runJob: async (name: string) => {
+      const job = jobs.find((candidate) => candidate.name === name);
+      if (!job) throw new Error(`no job named ${name}`);
+      return job.run();
+    },
+    registerCommands: () => registerCommands(bot.api, config, i18n, commands),
+    idle: async () => {
+      await Promise.all(features.map((feature) => feature.idle?.()));
+    },
+    stop: () => features.forEach((feature) => feature.stop?.()),
+  });
+}

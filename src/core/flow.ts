@@ -1,0 +1,66 @@
+import type { CallbackDef } from "./callback-data.js";
+import type { BotConversation, ConversationContext } from "./context.js";
+import { ignoreNotModified } from "./telegram-errors.js";
+
+/**
+ * The one policy for multi-step flows (grammY conversations), so that nobody is ever stuck in one:
+ * - the flow's cancel button, `/abbrechen` (or `/cancel`), or its label typed as text end it,
+ *   saying so, and nothing is saved;
+ * - any other command, or a main-menu button, ends it the same way and is then handled as if no
+ *   flow had been running;
+ * - a flow left waiting longer than FLOW_TIMEOUT_HOURS ends silently; the late message is
+ *   handled as usual (the core sets the timeout for every flow);
+ * - updates that are no message and no button (edits, reactions) are left to the rest of the bot.
+ * Replays: a flow's database calls go through `conversation.external`, its clock through
+ * `conversation.now()` (see the flows themselves).
+ */
+export interface FlowExit {
+  /** The flow's cancel button. */
+  cancel: CallbackDef<Record<never, never>>;
+  /** Locale key of the cancel button's label. */
+  cancelLabel: string;
+  /** Locale key of the message that the flow ended without saving. */
+  cancelled: string;
+}
+
+const CANCEL_COMMAND = /^\/(abbrechen|cancel)(@\w+)?$/i;
+
+/** Letters only, lower case: "✖️ Abbrechen" and "abbrechen" are the same word. */
+function word(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}]/gu, "");
+}
+
+/** The next message or button tap of the person in a flow, after the exits above. */
+export async function waitInFlow(conversation: BotConversation, exit: FlowExit): Promise<ConversationContext> {
+  const ctx = await conversation.wait();
+  if (!ctx.message && !ctx.callbackQuery) await conversation.skip({ next: true });
+  const data = ctx.callbackQuery?.data;
+  if (data !== undefined && exit.cancel.pattern.test(data)) {
+    await ctx.answerCallbackQuery();
+    await ignoreNotModified(ctx.editMessageReplyMarkup());
+    await ctx.reply(ctx.t(exit.cancelled));
+    return conversation.halt();
+  }
+  const text = ctx.message?.text?.trim();
+  if (text !== undefined) {
+    if (CANCEL_COMMAND.test(text) || word(text) === word(ctx.t(exit.cancelLabel))) {
+      await ctx.reply(ctx.t(exit.cancelled));
+      return conversation.halt();
+    }
+    if (text.startsWith("/") || ctx.menu.isLabel(text)) {
+      await ctx.reply(ctx.t(exit.cancelled));
+      return conversation.halt({ next: true });
+    }
+  }
+  return ctx;
+}
+
+/**
+ * Asked again before a flow writes: staff membership may have ended while the flow ran. Says so
+ * and returns false for someone who is no longer staff.
+ */
+export async function stillStaff(conversation: BotConversation, ctx: ConversationContext): Promise<boolean> {
+  if ((await conversation.external((outside) => outside.staffRole())) !== "none") return true;
+  await ctx.reply(ctx.t("staff.onlyStaff"));
+  return false;
+}

@@ -1,0 +1,50 @@
+import { InlineKeyboard } from "grammy";
+import type { Translate } from "../../core/i18n.js";
+import { pageOf } from "../../core/paging.js";
+import * as callbacks from "./callbacks.js";
+import type { Circle, NamedMunicipality } from "./rules.js";
+
+/** Municipalities per page of the volunteers' directory. */
+const MUNICIPALITIES_PER_PAGE = 10;
+
+/** Volunteers' directory: one page of municipalities, two per row, paging below. */
+export function directoryKeyboard(t: Translate, municipalities: NamedMunicipality[], requestedPage: number): InlineKeyboard {
+  const { items, page, pages } = pageOf(municipalities, requestedPage, MUNICIPALITIES_PER_PAGE);
+  const keyboard = new InlineKeyboard();
+  items.forEach((municipality, index) => {
+    keyboard.text(municipality.name, callbacks.directoryMunicipality.pack({ municipalityId: municipality.id }));
+    if (index % 2 === 1) keyboard.row();
+  });
+  keyboard.row();
+  if (page > 0) keyboard.text(t("municipalities.previous"), callbacks.directoryPage.pack({ page: page - 1 }));
+  if (page < pages - 1) keyboard.text(t("municipalities.next"), callbacks.directoryPage.pack({ page: page + 1 }));
+  return keyboard;
+}
+
+/** Circles per page of a picker: one per row, so a keyboard stays far below Telegram's 100 buttons. */
+export const CIRCLES_PER_PAGE = 20;
+
+/**
+ * One page of circles to pick from, one per row, with paging below when there are more
+ * (`pick` and `page` pack the callback data of the caller).
+ */
+export function circlePickerKeyboard(
+  t: Translate,
+  circles: Array<{ id: number; name: string }>,
+  requestedPage: number,
+  data: { pick: (circleId: number) => string; page: (page: number) => string },
+): InlineKeyboard {
+  const { items, page, pages } = pageOf(circles, requestedPage, CIRCLES_PER_PAGE);
+  const keyboard = new InlineKeyboard();
+  for (const circle of items) keyboard.text(circle.name, data.pick(circle.id)).row();
+  if (page > 0) keyboard.text(t("municipalities.previous"), data.page(page - 1));
+  if (page < pages - 1) keyboard.text(t("municipalities.next"), data.page(page + 1));
+  return keyboard.row();
+}
+
+/** One button per circle, e.g. when a search matches several. */
+export function circleListKeyboard(circles: Circle[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const circle of circles) keyboard.text(circle.name, callbacks.directoryCircle.pack({ circleId: circle.id })).row();
+  return keyboard;
+}

@@ -1,0 +1,59 @@
+import type { Db } from "../../db/client.js";
+import { sqliteKeyValueStore } from "../../db/key-value.js";
+import { checkCirclesCsv, createImportConfirmation, exportCirclesCsv, type PendingImport } from "./import-service.js";
+import {
+  changesBy,
+  circleNameTaken,
+  circleOfGroup,
+  deleteCircle,
+  findCircle,
+  forgetChangesBy,
+  linkGroup,
+  listCircles,
+  publishedCircleNamesCovering,
+  saveCircle,
+  unlinkGroup,
+} from "./repository.js";
+import { publicView, type CircleDraft, type NamedMunicipality } from "./rules.js";
+
+/** The helper-circle directory: circles, their contacts and groups, CSV import and export, the change log. */
+export function createCirclesService(deps: { db: Db; clock: () => Date; municipalities: () => NamedMunicipality[] }) {
+  const { db, clock } = deps;
+  // A checked CSV file waiting for "Übernehmen", per staff member (key: their id = their private
+  // chat, so erasing their data removes it too).
+  const imports = createImportConfirmation(db, sqliteKeyValueStore<PendingImport>(db, "circleimport", clock));
+  return {
+    municipalities: deps.municipalities,
+    /** Every circle, unpublished ones and contacts included: staff only. */
+    listAll: () => listCircles(db),
+    /** Published circles, reduced to what volunteers may see. */
+    listPublic: () => listCircles(db).filter((circle) => circle.published).map(publicView),
+    find: (id: number) => findCircle(db, id),
+    nameTaken: (name: string, exceptId?: number) => circleNameTaken(db, name, exceptId),
+    save: (id: number | undefined, draft: CircleDraft, by: number) => saveCircle(db, id, draft, { by, at: clock() }),
+    remove: (id: number, by: number) => deleteCircle(db, id, { by, at: clock() }),
+    /** Checks a whole CSV file: its circles and what taking it over would change, or its problems. */
+    checkCsv: (file: string | Uint8Array) => checkCirclesCsv(db, file, deps.municipalities()),
+    /** A checked file waits for the staff member's "Übernehmen" (see createImportConfirmation). */
+    imports: {
+      hold: imports.hold,
+      decide: imports.decide,
+      apply: (staffId: number, token: number, tapId: string) => imports.apply(staffId, token, tapId, { by: staffId, at: clock() }),
+      cancel: imports.cancel,
+    },
+    exportCsv: () => exportCirclesCsv(db),
+    linkGroup: (circleId: number, chatId: number, by: number | null) => linkGroup(db, circleId, chatId, { by, at: clock() }),
+    unlinkGroup: (chatId: number, by: number | null) => unlinkGroup(db, chatId, { by, at: clock() }),
+    ofGroup: (chatId: number) => circleOfGroup(db, chatId),
+    /** Names of the published circles covering these municipalities (a ticket's header). */
+    publishedNamesCovering: (municipalityIds: number[]) => publishedCircleNamesCovering(db, municipalityIds),
+    /** Changes this person made to the directory, for /meinedaten. */
+    exportPart: (userId: number) => ({
+      helperCircleChanges: changesBy(db, userId).map((change) => ({ circle: change.circle, action: change.action, at: change.at.toISOString() })),
+    }),
+    /** On /loeschen: the change log keeps what was changed and when, no longer by whom. */
+    erasePart: (userId: number) => forgetChangesBy(db, userId),
+  };
+}
+
+export type CirclesService = ReturnType<typeof createCirclesService>;

@@ -1,0 +1,41 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../../core/context.js";
+import type { Feature, FeatureDeps } from "../../core/feature.js";
+import { formatDateTime } from "../../core/format.js";
+import { staffArea, staffGroup, staffOnly } from "../../core/staff.js";
+import { countPendingUpdates } from "../../updates/repository.js";
+import type { AccountApi } from "../account/index.js";
+
+/**
+ * For whoever runs the bot and the team: `/status` (staff, in the staff group or a private chat;
+ * silent in any other group), help in the staff group, and `/chatid` in any group to find the
+ * id for STAFF_CHAT_ID while setting up.
+ */
+export function operationsFeature(deps: FeatureDeps, uses: { account: Pick<AccountApi, "count"> }) {
+  const { config, db, clock } = deps;
+
+  const staff = new Composer<BotContext>();
+  staffArea(staff, config.staffChatId).command("status", staffOnly, async (ctx) => {
+    await ctx.reply(
+      ctx.t("staff.status", {
+        users: uses.account.count(),
+        pending: countPendingUpdates(db),
+        time: formatDateTime(clock(), ctx.t, ctx.locale, config.timezone),
+      }),
+    );
+  });
+  staffGroup(staff, config.staffChatId).command(["hilfe", "help", "start"], (ctx) => ctx.reply(ctx.t("help.staff")));
+
+  const groups = new Composer<BotContext>();
+  groups.chatType(["group", "supergroup", "channel"]).command("chatid", (ctx) => ctx.reply(ctx.t("staff.chatId", { id: ctx.chat.id })));
+
+  const feature: Feature = {
+    name: "operations",
+    middleware: { staff, groups },
+    commands: [
+      { command: "status", scope: "staff", description: "commands.status", order: 90 },
+      { command: "hilfe", scope: "staff", description: "commands.staffHelp", order: 100 },
+    ],
+  };
+  return { feature };
+}

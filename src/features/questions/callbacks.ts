@@ -1,0 +1,14 @@
+import { defineCallback, flag, int, oneOf } from "../../core/callback-data.js";
+import { TOPICS } from "../faq/index.js";
+
+/** The questions' buttons. Prefixes: `q` asking a question, `tk` a ticket's staff buttons, `rt` a volunteer's rating. */
+const ticketId = int(9_999_999_999);
+
+export const topic = defineCallback("q:t:{topic}", { topic: oneOf(TOPICS) });
+export const send = defineCallback("q:send");
+export const cancel = defineCallback("q:cancel");
+/** "The FAQ answered it": the question is not sent. */
+export const solved = defineCallback("q:solved");
+/** The buttons under a ticket's header in the staff group. */
+export const ticket = defineCallback("tk:{action}:{ticketId}", { action: oneOf(["take", "close", "faq"] as const), ticketId });
+export const rating = defineCallback("rt:{ticketId}:{helpful}", { ticketId, helpful: flag });

@@ -1,0 +1,141 @@
+import { and, asc, eq, gte, lt, max, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { updateEffects, updateJournal } from "./schema.js";
+
+/** An update as Telegram sends it; the journal only reads its id (the rest is stored as JSON). */
+export interface JournaledUpdate {
+  update_id: number;
+}
+
+export interface UpdateRouting {
+  orderKey: string;
+  userId: number | undefined;
+}
+
+/**
+ * Stores updates in one transaction. Returns only the updates that were new: a repeated
+ * delivery (webhook retry, re-poll after a crash) is ignored.
+ */
+export function journalUpdates<U extends JournaledUpdate>(db: Db, updates: U[], routingOf: (update: U) => UpdateRouting, now: Date): U[] {
+  return db.transaction((tx) => {
+    const fresh: U[] = [];
+    for (const update of updates) {
+      const routing = routingOf(update);
+      const result = tx
+        .insert(updateJournal)
+        .values({
+          updateId: update.update_id,
+          orderKey: routing.orderKey,
+          userId: routing.userId ?? null,
+          payload: update,
+          receivedAt: now,
+        })
+        .onConflictDoNothing()
+        .run();
+      if (result.changes > 0) fresh.push(update);
+    }
+    return fresh;
+  });
+}
+
+/** Journaled but unfinished updates, oldest first. */
+export function pendingUpdates<U extends JournaledUpdate>(db: Db): U[] {
+  return db
+    .select({ payload: updateJournal.payload })
+    .from(updateJournal)
+    .where(eq(updateJournal.status, "pending"))
+    .orderBy(asc(updateJournal.updateId))
+    .all()
+    .map((row) => row.payload as U);
+}
+
+export function countPendingUpdates(db: Db): number {
+  const row = db
+    .select({ n: sql<number>`count(*)` })
+    .from(updateJournal)
+    .where(eq(updateJournal.status, "pending"))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** Counted before each processing attempt, so an update that crashes the process is noticed. */
+export function recordAttempt(db: Db, updateId: number): number {
+  const row = db
+    .update(updateJournal)
+    .set({ attempts: sql`${updateJournal.attempts} + 1` })
+    .where(eq(updateJournal.updateId, updateId))
+    .returning({ attempts: updateJournal.attempts })
+    .get();
+  return row?.attempts ?? 0;
+}
+
+/**
+ * Marks an update as done. Its payload (which may hold a message text) and its recorded effects
+ * are dropped at once: they are only needed while the update may still be replayed.
+ */
+export function markUpdateDone(db: Db, updateId: number, now: Date): void {
+  db.transaction((tx) => {
+    tx.update(updateJournal)
+      .set({ status: "done", finishedAt: now, payload: null })
+      .where(eq(updateJournal.updateId, updateId))
+      .run();
+    tx.delete(updateEffects).where(eq(updateEffects.updateId, updateId)).run();
+  });
+}
+
+/** Finished updates are kept a while only so that a re-delivery is recognised. */
+export function pruneFinishedUpdates(db: Db, olderThan: Date): number {
+  return db
+    .delete(updateJournal)
+    .where(and(eq(updateJournal.status, "done"), lt(updateJournal.finishedAt, olderThan)))
+    .run().changes;
+}
+
+/**
+ * Right to erasure: finished updates of the person keep no trace of who sent them (their
+ * payload is already gone). The update being processed is cleared when it is done.
+ */
+export function forgetUpdatesOfUser(db: Db, userId: number): void {
+  db.update(updateJournal)
+    .set({ payload: null, userId: null, orderKey: "erased" })
+    .where(and(eq(updateJournal.userId, userId), eq(updateJournal.status, "done")))
+    .run();
+}
+
+/** The first recorded effect in [fromSeq, toSeq) with this request fingerprint. */
+export function findNextEffect(
+  db: Db,
+  updateId: number,
+  fromSeq: number,
+  toSeq: number,
+  fingerprint: string,
+): { seq: number; response: string } | undefined {
+  return db
+    .select({ seq: updateEffects.seq, response: updateEffects.response })
+    .from(updateEffects)
+    .where(
+      and(
+        eq(updateEffects.updateId, updateId),
+        gte(updateEffects.seq, fromSeq),
+        lt(updateEffects.seq, toSeq),
+        eq(updateEffects.fingerprint, fingerprint),
+      ),
+    )
+    .orderBy(updateEffects.seq)
+    .limit(1)
+    .get();
+}
+
+/** The position after the last recorded effect of an update. */
+export function nextEffectSeq(db: Db, updateId: number): number {
+  const row = db
+    .select({ last: max(updateEffects.seq) })
+    .from(updateEffects)
+    .where(eq(updateEffects.updateId, updateId))
+    .get();
+  return (row?.last ?? -1) + 1;
+}
+
+export function saveEffect(db: Db, updateId: number, seq: number, fingerprint: string, response: string): void {
+  db.insert(updateEffects).values({ updateId, seq, fingerprint, response }).onConflictDoNothing().run();
+}
