@@ -1,9 +1,9 @@
 import http from "node:http";
 import dotenv from "dotenv";
-import { GrammyError } from "grammy";
 import { ConfigError, createConfig } from "./config.js";
 import { createBot } from "./core/bot.js";
 import { startJobs } from "./core/jobs.js";
+import { isTelegramError } from "./core/telegram-errors.js";
 import { closeDb, openDb } from "./db/client.js";
 import { createLogger } from "./logger.js";
 import { UpdatePipeline } from "./updates/pipeline.js";
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   try {
     await bot.init();
   } catch (error) {
-    if (error instanceof GrammyError && error.error_code === 401) {
+    if (isTelegramError(error, "unauthorized")) {
       console.error("Telegram rejected BOT_TOKEN (401 Unauthorized). Copy the token again from @BotFather (/mybots → API Token).");
       closeDb(db);
       process.exit(2);

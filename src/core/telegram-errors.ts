@@ -11,8 +11,9 @@ import { GrammyError, HttpError } from "grammy";
  * - `tooManyRequests`: 429, flood control (`retry_after` says how long to wait);
  * - `badRequest`: any other 400, Telegram refuses this request as such;
  * - `serverError`: 5xx, Telegram's trouble, worth trying again;
+ * - `unauthorized`: 401, Telegram does not know the bot token;
  * - `network`: the request did not reach Telegram or no answer came back;
- * - `other`: any other Bot API error (401, 404, 409).
+ * - `other`: any other Bot API error (404, 409).
  */
 export type TelegramErrorKind =
   | "blocked"
@@ -23,6 +24,7 @@ export type TelegramErrorKind =
   | "tooManyRequests"
   | "badRequest"
   | "serverError"
+  | "unauthorized"
   | "network"
   | "other";
 
@@ -34,6 +36,7 @@ export function telegramErrorKind(error: unknown): TelegramErrorKind | undefined
   if (description.includes("message is not modified")) return "notModified";
   if (code === 403) return "blocked";
   if (code === 429) return "tooManyRequests";
+  if (code === 401) return "unauthorized";
   if (code >= 500) return "serverError";
   if (code !== 400) return "other";
   if (/thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i.test(description)) return "threadNotFound";

@@ -106,5 +106,5 @@ export function createDirectory(service: CirclesService) {
     await answerSearch(ctx, text, result);
   });
 
-  return { browsing, searchByText, openDirectory, card };
+  return { browsing, searchByText, openDirectory };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { municipalities } from "../../db/schema.js";
 import { normalizeName, sameContent, sortCircles, type Circle, type CircleDraft } from "./rules.js";
@@ -221,17 +221,6 @@ export function unlinkGroup(db: Db, chatId: number, change: Change): string | un
 
 export function circleOfGroup(db: Db, chatId: number): { id: number; name: string } | undefined {
   return db.select({ id: helperCircles.id, name: helperCircles.name }).from(helperCircles).where(eq(helperCircles.telegramChatId, chatId)).get();
-}
-
-/** The Telegram groups of circles, for broadcasts and training notices that also go there. */
-export function linkedCircleGroups(db: Db): Array<{ circleId: number; name: string; chatId: number }> {
-  return db
-    .select({ circleId: helperCircles.id, name: helperCircles.name, chatId: helperCircles.telegramChatId })
-    .from(helperCircles)
-    .where(isNotNull(helperCircles.telegramChatId))
-    .all()
-    .map((row) => ({ ...row, chatId: row.chatId! }))
-    .sort((a, b) => collator.compare(a.name, b.name));
 }
 
 /**

@@ -1,5 +1,3 @@
-import { Composer } from "grammy";
-import type { BotContext } from "../../core/context.js";
 import type { Feature, FeatureDeps } from "../../core/feature.js";
 import type { AccountApi } from "../account/index.js";
 import type { CirclesApi } from "../circles/index.js";
@@ -11,8 +9,6 @@ import { TicketRelay } from "./relay.js";
 import { createQuestionsService } from "./service.js";
 import { createStaffSide } from "./staff.js";
 import { createVolunteerSide, startQuestion } from "./volunteer.js";
-
-export { ALBUM_WAIT_MS, MAX_REFUSED_ATTEMPTS } from "./relay.js";
 
 /**
  * Questions to the Lotsin team: a volunteer's question (guided flow or `/frage <text>`) becomes a
@@ -47,7 +43,7 @@ export function questionsFeature(
     middleware: {
       staff: createStaffSide({ service, relay, staffChatId, clock, startFaqDraft: uses.faq.startDraft }),
       main: createVolunteerSide({ service, relay }),
-      late: new Composer<BotContext>(createFollowUps({ service, relay })),
+      late: createFollowUps({ service, relay }),
     },
     flows: [
       {

@@ -21,7 +21,7 @@ export interface QuestionJobDeps {
  * staff group, at most once a day. One ticket that cannot be raised (logged) keeps no other
  * from it; it is tried again on the next run. Returns how many were raised.
  */
-export async function remindAboutWaitingTickets(deps: QuestionJobDeps): Promise<number> {
+async function remindAboutWaitingTickets(deps: QuestionJobDeps): Promise<number> {
   const { relay, service, config, logger } = deps;
   const now = deps.clock();
   let raised = 0;

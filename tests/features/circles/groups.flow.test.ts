@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { linkedCircleGroups, linkGroup, saveCircle } from "../../../src/features/circles/repository.js";
+import { linkGroup, saveCircle } from "../../../src/features/circles/repository.js";
 import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
+
+/** The circles with a linked Telegram group, as stored. */
+function linkedCircleGroups(h: FlowHarness): Array<{ circleId: number; name: string; chatId: number }> {
+  return h.db.$client
+    .prepare("select id as circleId, name, telegram_chat_id as chatId from helper_circles where telegram_chat_id is not null order by name")
+    .all() as Array<{ circleId: number; name: string; chatId: number }>;
+}
 
 const CIRCLE_GROUP = -1002000000042;
 const OTHER_GROUP = -1002000000043;
@@ -37,14 +44,14 @@ describe("linking a helper circle's own Telegram group", () => {
     const refused = h.fake.userClicksButton(GROUP_MEMBER, pick!, "Helferkreis Asyl Sonthofen");
     await h.handle(refused);
     expect(h.fake.callbackAnswer(refused.callback_query!.id)?.text).toBe("Das können nur Administratorinnen und Administratoren dieser Gruppe.");
-    expect(linkedCircleGroups(h.db)).toEqual([]);
+    expect(linkedCircleGroups(h)).toEqual([]);
 
     const linkNotice = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(h.fake.userClicksButton(GROUP_ADMIN, pick!, "Helferkreis Asyl Sonthofen")));
     expect(h.fake.message(CIRCLE_GROUP, pick!.message_id)?.text).toContain("Diese Gruppe ist jetzt mit „Helferkreis Asyl Sonthofen“ verknüpft");
     expect(linkNotice.map((m) => m.text)).toEqual([
       "Die Telegram-Gruppe „Helferkreis Sonthofen intern“ ist jetzt mit dem Helferkreis „Helferkreis Asyl Sonthofen“ verknüpft.",
     ]);
-    expect(linkedCircleGroups(h.db)).toEqual([{ circleId: expect.any(Number), name: "Helferkreis Asyl Sonthofen", chatId: CIRCLE_GROUP }]);
+    expect(linkedCircleGroups(h)).toEqual([{ circleId: expect.any(Number), name: "Helferkreis Asyl Sonthofen", chatId: CIRCLE_GROUP }]);
     expect(h.db.$client.prepare("select action, changed_by from circle_changes where action = 'link'").all()).toEqual([{ action: "link", changed_by: GROUP_ADMIN }]);
 
     // Ordinary talk in the group stays unanswered.
@@ -57,7 +64,7 @@ describe("linking a helper circle's own Telegram group", () => {
     expect(h.fake.botMessages(STAFF_CHAT_ID).slice(staffBefore).map((m) => m.text)).toEqual([
       "Die Telegram-Gruppe „Helferkreis Sonthofen intern“ ist nicht mehr mit dem Helferkreis „Helferkreis Asyl Sonthofen“ verknüpft.",
     ]);
-    expect(linkedCircleGroups(h.db)).toEqual([]);
+    expect(linkedCircleGroups(h)).toEqual([]);
     const [none] = await h.sentDuring(CIRCLE_GROUP, () => h.handle(inGroup(GROUP_ADMIN, "trennen")));
     expect(none!.text).toBe("Diese Gruppe ist mit keinem Helferkreis verknüpft.");
     expect(failedCalls(h.fake)).toEqual([]);
@@ -68,10 +75,10 @@ describe("linking a helper circle's own Telegram group", () => {
     const before = updatedAt();
     const [pick] = await h.sentDuring(CIRCLE_GROUP, () => h.handle(inGroup(GROUP_ADMIN, "verknuepfen")));
     await h.handle(h.fake.userClicksButton(GROUP_ADMIN, pick!, "Helferkreis Oberstdorf"));
-    expect(linkedCircleGroups(h.db)).toHaveLength(1);
+    expect(linkedCircleGroups(h)).toHaveLength(1);
     expect(updatedAt()).toEqual(before);
     const notice = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(h.fake.botRemovedFromGroup(CIRCLE_GROUP, GROUP_ADMIN)));
-    expect(linkedCircleGroups(h.db)).toEqual([]);
+    expect(linkedCircleGroups(h)).toEqual([]);
     expect(notice.map((m) => m.text)).toEqual(["Die Telegram-Gruppe „Helferkreis Sonthofen intern“ ist nicht mehr mit dem Helferkreis „Helferkreis Oberstdorf“ verknüpft."]);
     expect(h.db.$client.prepare("select action, changed_by from circle_changes where action = 'unlink'").all()).toEqual([{ action: "unlink", changed_by: GROUP_ADMIN }]);
   });
@@ -109,12 +116,12 @@ describe("linking a helper circle's own Telegram group", () => {
     expect(h.fake.message(OTHER_GROUP, other!.message_id)?.text).toBe(
       "„Helferkreis Oberstdorf“ ist schon mit einer anderen Telegram-Gruppe verknüpft. Wenn diese Gruppe dazugehören soll, wenden Sie sich bitte an das Lotsen-Team.",
     );
-    expect(linkedCircleGroups(h.db)).toEqual([{ circleId: expect.any(Number), name: "Helferkreis Oberstdorf", chatId: CIRCLE_GROUP }]);
+    expect(linkedCircleGroups(h)).toEqual([{ circleId: expect.any(Number), name: "Helferkreis Oberstdorf", chatId: CIRCLE_GROUP }]);
     expect(h.fake.botMessages(STAFF_CHAT_ID)).toHaveLength(staffBefore);
     // The data layer refuses it too (a stale check in a handler cannot move the link).
-    const oberstdorf = linkedCircleGroups(h.db)[0]!.circleId;
+    const oberstdorf = linkedCircleGroups(h)[0]!.circleId;
     expect(linkGroup(h.db, oberstdorf, OTHER_GROUP, { by: GROUP_ADMIN, at: new Date() })).toBeUndefined();
-    expect(linkedCircleGroups(h.db)[0]!.chatId).toBe(CIRCLE_GROUP);
+    expect(linkedCircleGroups(h)[0]!.chatId).toBe(CIRCLE_GROUP);
 
     // Staff unlink it in the circle editor; then the other group can have it.
     const tap = (label: string) => h.handle(h.fake.userClicksButton(STAFF_ADMIN, h.fake.lastBotMessage(STAFF_ADMIN)!, label));
@@ -123,14 +130,14 @@ describe("linking a helper circle's own Telegram group", () => {
     expect(buttonTexts(h.fake.lastBotMessage(STAFF_ADMIN))).toContain("🔗 Gruppe trennen");
     const notice = await h.sentDuring(STAFF_CHAT_ID, () => tap("🔗 Gruppe trennen"));
     expect(notice.map((m) => m.text)).toEqual(["Die Telegram-Gruppe „Helferkreis Sonthofen intern“ ist nicht mehr mit dem Helferkreis „Helferkreis Oberstdorf“ verknüpft."]);
-    expect(linkedCircleGroups(h.db)).toEqual([]);
+    expect(linkedCircleGroups(h)).toEqual([]);
     expect(buttonTexts(h.fake.lastBotMessage(STAFF_ADMIN))).not.toContain("🔗 Gruppe trennen");
     await tap("Abbrechen");
 
     const [again] = await h.sentDuring(OTHER_GROUP, () => h.handle(h.fake.userSendsCommand(GROUP_ADMIN, "verknuepfen", undefined, { chatId: OTHER_GROUP })));
     const linked = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(h.fake.userClicksButton(GROUP_ADMIN, again!, "Helferkreis Oberstdorf")));
     expect(linked.map((m) => m.text)).toEqual(["Die Telegram-Gruppe „<b>Neue</b> Gruppe & Co“ ist jetzt mit dem Helferkreis „Helferkreis Oberstdorf“ verknüpft."]);
-    expect(linkedCircleGroups(h.db)).toEqual([{ circleId: expect.any(Number), name: "Helferkreis Oberstdorf", chatId: OTHER_GROUP }]);
+    expect(linkedCircleGroups(h)).toEqual([{ circleId: expect.any(Number), name: "Helferkreis Oberstdorf", chatId: OTHER_GROUP }]);
     expect(h.db.$client.prepare("select action, changed_by from circle_changes where action in ('link', 'unlink') order by id").all()).toEqual([
       { action: "link", changed_by: GROUP_ADMIN },
       { action: "unlink", changed_by: STAFF_ADMIN },
@@ -148,7 +155,7 @@ describe("linking a helper circle's own Telegram group", () => {
       "Die Telegram-Gruppe „Helferkreis Sonthofen intern“ ist nicht mehr mit dem Helferkreis „Helferkreis Oberstdorf“ verknüpft.",
       "Die Telegram-Gruppe „Helferkreis Sonthofen intern“ ist jetzt mit dem Helferkreis „Helferkreis Immenstadt“ verknüpft.",
     ]);
-    expect(linkedCircleGroups(h.db).map((g) => g.name)).toEqual(["Helferkreis Immenstadt"]);
+    expect(linkedCircleGroups(h).map((g) => g.name)).toEqual(["Helferkreis Immenstadt"]);
     expect(h.db.$client.prepare("select circle_name, action from circle_changes where action in ('link', 'unlink') order by id").all()).toEqual([
       { circle_name: "Helferkreis Oberstdorf", action: "link" },
       { circle_name: "Helferkreis Oberstdorf", action: "unlink" },
@@ -170,7 +177,7 @@ describe("linking a helper circle's own Telegram group", () => {
     const tap = h.fake.userClicksButton(GROUP_ADMIN, pick!, "Helferkreis Oberstdorf");
     await h.handle(tap);
     expect(h.fake.callbackAnswer(tap.callback_query!.id)?.text).toBe("Diesen Helferkreis gibt es nicht mehr im Verzeichnis.");
-    expect(linkedCircleGroups(h.db)).toEqual([]);
+    expect(linkedCircleGroups(h)).toEqual([]);
     expect(h.fake.botMessages(STAFF_CHAT_ID)).toEqual([]);
   });
 
@@ -180,7 +187,7 @@ describe("linking a helper circle's own Telegram group", () => {
       await h.handle(inGroup(GROUP_MEMBER, "trennen"));
     });
     expect(sent.map((m) => m.text)).toEqual(Array(2).fill("Das können nur Administratorinnen und Administratoren dieser Gruppe."));
-    expect(linkedCircleGroups(h.db)).toEqual([]);
+    expect(linkedCircleGroups(h)).toEqual([]);
   });
 
   it("shows who linked a group in their data export, and forgets it on erasure", async () => {
@@ -198,6 +205,6 @@ describe("linking a helper circle's own Telegram group", () => {
     expect(h.db.$client.prepare("select count(*) n from circle_changes where changed_by = ?").get(GROUP_ADMIN)).toEqual({ n: 0 });
     expect(h.db.$client.prepare("select count(*) n from circle_changes where action = 'link'").get()).toEqual({ n: 1 });
     // The link itself belongs to the circle and stays.
-    expect(linkedCircleGroups(h.db).map((g) => g.name)).toEqual(["Helferkreis Oberstdorf"]);
+    expect(linkedCircleGroups(h).map((g) => g.name)).toEqual(["Helferkreis Oberstdorf"]);
   });
 });

@@ -79,16 +79,47 @@ describe("asking", () => {
     expect(h.fake.lastBotMessage(AMINA)?.text).toBe("Abgebrochen. Es wurde nichts gespeichert.");
     expect(buttonTexts(h.fake.message(AMINA, confirm.message_id))).toEqual([]);
 
-    // A menu button in the middle of the flow leaves it and does what it says.
+    // A menu button in the middle of the flow leaves it (saying so) and does what it says.
     await h.handle(h.fake.userSendsCommand(AMINA, "frage"));
-    await h.handle(h.fake.userSendsText(AMINA, "ℹ️ Hilfe"));
-    expect(h.fake.lastBotMessage(AMINA)?.text).toMatch(/^So hilft Ihnen Lotsenbot/);
+    const help = await h.sentDuring(AMINA, () => h.handle(h.fake.userSendsText(AMINA, "ℹ️ Hilfe")));
+    expect(help.map((m) => m.text)).toEqual(["Abgebrochen. Es wurde nichts gespeichert.", expect.stringMatching(/^So hilft Ihnen Lotsenbot/)]);
     await h.handle(h.fake.userSendsText(AMINA, "Hallo?"));
     expect(h.fake.lastBotMessage(AMINA)?.text).not.toBe("Bitte wählen Sie oben ein Thema, oder tippen Sie auf „Abbrechen“.");
+
+    // So does any command, also one the flow's stage comes after (privacy works before consent).
+    await h.handle(h.fake.userSendsCommand(AMINA, "frage"));
+    const privacy = await h.sentDuring(AMINA, () => h.handle(h.fake.userSendsCommand(AMINA, "datenschutz")));
+    expect(privacy.map((m) => m.text)).toEqual(["Abgebrochen. Es wurde nichts gespeichert.", expect.stringContaining("Ihre Rechte")]);
+    await h.handle(h.fake.userSendsText(AMINA, "Hallo?"));
+    expect(h.fake.lastBotMessage(AMINA)?.text).not.toBe("Bitte wählen Sie oben ein Thema, oder tippen Sie auf „Abbrechen“.");
+
+    // /abbrechen, or the button's word typed, end it too.
+    await h.handle(h.fake.userSendsCommand(AMINA, "frage"));
+    const byCommand = await h.sentDuring(AMINA, () => h.handle(h.fake.userSendsCommand(AMINA, "abbrechen")));
+    expect(byCommand.map((m) => m.text)).toEqual(["Abgebrochen. Es wurde nichts gespeichert."]);
+    await h.handle(h.fake.userSendsCommand(AMINA, "frage"));
+    const byWord = await h.sentDuring(AMINA, () => h.handle(h.fake.userSendsText(AMINA, "Abbrechen")));
+    expect(byWord.map((m) => m.text)).toEqual(["Abgebrochen. Es wurde nichts gespeichert."]);
 
     expect(h.db.$client.prepare("select count(*) n from tickets").get()).toEqual({ n: 0 });
     expect(staffMessages(h)).toEqual([]);
     expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("ends a flow left waiting longer than FLOW_TIMEOUT_HOURS; the late message is handled as usual", async () => {
+    await h.handle(h.fake.userSendsCommand(AMINA, "frage"));
+    const topics = h.fake.lastBotMessage(AMINA)!;
+    await h.handle(h.fake.userClicksButton(AMINA, topics, "Wohnen"));
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 24 * 3_600_000 + 60_000 });
+    try {
+      // Had the flow still run, this would be the question; now it is text out of context.
+      const late = await h.sentDuring(AMINA, () => h.handle(h.fake.userSendsText(AMINA, "Wer zahlt die Kaution?")));
+      expect(late.map((m) => m.text)).toEqual(["Das habe ich leider nicht verstanden. Bitte wählen Sie unten im Menü, was Sie tun möchten, oder senden Sie /hilfe."]);
+      expect(h.db.$client.prepare("select count(*) n from tickets").get()).toEqual({ n: 0 });
+      expect(h.db.$client.prepare("select count(*) n from sessions where key = ?").get(`conversation:${AMINA}`)).toEqual({ n: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("keeps an album together and relays several messages of one question in order", async () => {
