@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from "grammy";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
+import type { Remember } from "../updates/effects-fetch.js";
 import type { ConversationContext, MainMenu } from "./context.js";
 import { resolveLocale, type I18n } from "./i18n.js";
 import type { StaffDirectory } from "./staff.js";
@@ -9,12 +10,20 @@ import type { StaffDirectory } from "./staff.js";
  * Puts the dependencies on the context, and the language of the person writing as Telegram
  * reports it (a feature's context part may switch it to their chosen one, see `setLocale`).
  */
-export function attachContext(deps: { config: Config; logger: Logger; i18n: I18n; staff: StaffDirectory; menu: MainMenu }): MiddlewareFn<ConversationContext> {
+export function attachContext(deps: {
+  config: Config;
+  logger: Logger;
+  i18n: I18n;
+  staff: StaffDirectory;
+  menu: MainMenu;
+  remember: Remember;
+}): MiddlewareFn<ConversationContext> {
   const { config, staff } = deps;
   return async (ctx, next) => {
     ctx.config = config;
     ctx.logger = deps.logger;
     ctx.menu = deps.menu;
+    ctx.remember = deps.remember;
     ctx.user = undefined;
     ctx.setLocale = (locale) => {
       ctx.locale = locale;

@@ -15,7 +15,7 @@ import { operationsFeature } from "../features/operations/index.js";
 import { questionsFeature } from "../features/questions/index.js";
 import { trainingsFeature } from "../features/trainings/index.js";
 import type { Logger } from "../logger.js";
-import { createEffectsFetch } from "../updates/effects-fetch.js";
+import { createDecisionRecorder, createEffectsFetch } from "../updates/effects-fetch.js";
 import { forgetUpdatesOfUser } from "../updates/repository.js";
 import { attachContext } from "./attach-context.js";
 import { consentGate, nothingToCancel, otherGroupsQuiet, staffGroupQuiet, unhandled } from "./chat-policy.js";
@@ -139,7 +139,7 @@ export function createBot(deps: BotDeps): LotsenBot {
   for (const feature of features) feature.seed?.();
 
   const menu = createMainMenu(features.flatMap((feature) => feature.menu ?? []), i18n);
-  const context = [attachContext({ config, logger, i18n, staff, menu }), ...features.flatMap((feature) => (feature.context ? [feature.context] : []))];
+  const context = [attachContext({ config, logger, i18n, staff, menu, remember: createDecisionRecorder(db) }), ...features.flatMap((feature) => (feature.context ? [feature.context] : []))];
   const stage = (name: Stage) => new Composer<BotContext>(...features.flatMap((feature) => feature.middleware?.[name] ?? []));
 
   const root = bot.errorBoundary(createErrorBoundary({ logger, onBlocked: account.api.markBlocked }));

@@ -39,6 +39,11 @@ export interface AppFlavor {
   /** Asks (cached) whether the sender is in the staff chat. */
   staffRole(): Promise<StaffRole>;
   menu: MainMenu;
+  /**
+   * A decision taken from state this very update may change, recorded with the update's effects:
+   * a replay after a crash takes the same path as the first run (see updates/effects-fetch.ts).
+   */
+  remember<T>(name: string, decide: () => T): T;
 }
 
 export type BotContext = ConversationFlavor<Context & AppFlavor>;

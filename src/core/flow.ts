@@ -1,5 +1,5 @@
 import type { CallbackDef } from "./callback-data.js";
-import type { BotConversation, ConversationContext } from "./context.js";
+import type { BotContext, BotConversation, ConversationContext } from "./context.js";
 import { ignoreNotModified } from "./telegram-errors.js";
 
 /**
@@ -10,11 +10,15 @@ import { ignoreNotModified } from "./telegram-errors.js";
  *   flow had been running;
  * - a flow left waiting longer than FLOW_TIMEOUT_HOURS ends silently; the late message is
  *   handled as usual (the core sets the timeout for every flow);
- * - updates that are no message and no button (edits, reactions) are left to the rest of the bot.
+ * - buttons that are not the flow's own (an FAQ card, a rating, "delete my data") and updates
+ *   that are no message (edits, reactions) are left to the rest of the bot; the flow goes on. A
+ *   button that starts another flow replaces the running one (`startFlow`).
  * Replays: a flow's database calls go through `conversation.external`, its clock through
  * `conversation.now()` (see the flows themselves).
  */
 export interface FlowExit {
+  /** The flow's own buttons (its callback-data prefix); other buttons are not the flow's business. */
+  buttons: RegExp;
   /** The flow's cancel button. */
   cancel: CallbackDef<Record<never, never>>;
   /** Locale key of the cancel button's label. */
@@ -23,18 +27,18 @@ export interface FlowExit {
   cancelled: string;
 }
 
-const CANCEL_COMMAND = /^\/(abbrechen|cancel)(@\w+)?$/i;
+const CANCEL_COMMAND = /^\/(abbrechen|cancel)(@\w+)?(\s|$)/i;
 
 /** Letters only, lower case: "✖️ Abbrechen" and "abbrechen" are the same word. */
 function word(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}]/gu, "");
 }
 
-/** The next message or button tap of the person in a flow, after the exits above. */
+/** The next message or tap on one of the flow's buttons, after the exits above. */
 export async function waitInFlow(conversation: BotConversation, exit: FlowExit): Promise<ConversationContext> {
   const ctx = await conversation.wait();
-  if (!ctx.message && !ctx.callbackQuery) await conversation.skip({ next: true });
   const data = ctx.callbackQuery?.data;
+  if (!ctx.message && (data === undefined || !exit.buttons.test(data))) await conversation.skip({ next: true });
   if (data !== undefined && exit.cancel.pattern.test(data)) {
     await ctx.answerCallbackQuery();
     await ignoreNotModified(ctx.editMessageReplyMarkup());
@@ -53,6 +57,12 @@ export async function waitInFlow(conversation: BotConversation, exit: FlowExit):
     }
   }
   return ctx;
+}
+
+/** Starts a flow, leaving one that runs (a button of another feature may start a flow while one runs). */
+export async function startFlow(ctx: BotContext, id: string, ...args: unknown[]): Promise<void> {
+  await ctx.conversation.exitAll();
+  await ctx.conversation.enter(id, ...args);
 }
 
 /**

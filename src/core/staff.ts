@@ -28,10 +28,6 @@ export class StaffDirectory {
 
   constructor(private readonly options: StaffDirectoryOptions) {}
 
-  get staffChatId(): number | undefined {
-    return this.options.staffChatId;
-  }
-
   async roleOf(userId: number): Promise<StaffRole> {
     const chatId = this.options.staffChatId;
     if (chatId === undefined) return "none";

@@ -16,11 +16,13 @@ export async function staleButton(ctx: BotContext): Promise<void> {
  * The stale-flow guard: buttons that belong to a flow (e.g. onboarding) are only valid while that
  * flow runs. Once `isOpen` is false for the person, an old message's button gets the polite
  * "no longer valid" instead of acting (the settings have their own buttons for the same things).
- * Install it before the flow's handlers.
+ * The answer is remembered with the update: the flow's last button closes the flow as its last
+ * step, and a replay of that very tap after a crash must still find it open. Install it before
+ * the flow's handlers.
  */
 export function guardFlow<C extends BotContext>(composer: Composer<C>, belongsToFlow: (data: string) => boolean, isOpen: (ctx: C) => boolean): void {
   composer.on("callback_query:data", async (ctx, next) => {
-    if (belongsToFlow(ctx.callbackQuery.data) && !isOpen(ctx)) return staleButton(ctx);
+    if (belongsToFlow(ctx.callbackQuery.data) && !ctx.remember("flow-open", () => isOpen(ctx))) return staleButton(ctx);
     await next();
   });
 }

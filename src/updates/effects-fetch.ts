@@ -31,6 +31,28 @@ export function outsideEffectScope<T>(fn: () => T): T {
   return scope.exit(fn);
 }
 
+/**
+ * For decisions a handler takes from state that the same update may change (e.g. "is onboarding
+ * still open?" asked by a handler that finishes onboarding as its last step): the first run's
+ * answer is recorded in the update's sequence of effects, so a replay after a crash takes the
+ * same path as the first run, even though the first run already wrote. Outside an update's scope
+ * (a background job), `decide` simply runs. Values must be JSON.
+ */
+export function createDecisionRecorder(db: Db) {
+  return function remember<T>(name: string, decide: () => T): T {
+    const current = scope.getStore();
+    if (!current) return decide();
+    const fingerprint = `decision:${name}`;
+    const recorded = matchRecorded(db, current, fingerprint);
+    if (recorded !== undefined) return JSON.parse(recorded) as T;
+    const value = decide();
+    saveEffect(db, current.updateId, current.nextSeq++, fingerprint, JSON.stringify(value));
+    return value;
+  };
+}
+
+export type Remember = ReturnType<typeof createDecisionRecorder>;
+
 /** Reading methods have no effect worth de-duplicating. */
 function hasEffect(method: string): boolean {
   return !/^get/i.test(method) && method !== "sendChatAction";
@@ -54,15 +76,8 @@ export function createEffectsFetch<F extends Fetch>(db: Db, inner: F): F {
     // Positions count successful calls only: a call that failed (e.g. 429 before a retry)
     // changed nothing at Telegram and takes no place in the sequence.
     const fingerprint = fingerprintOf(method, init?.body);
-    if (current.recordedEnd === undefined) {
-      current.recordedEnd = nextEffectSeq(db, current.updateId);
-      current.nextSeq = current.recordedEnd;
-    }
-    const recorded = findNextEffect(db, current.updateId, current.cursor, current.recordedEnd, fingerprint);
-    if (recorded) {
-      current.cursor = recorded.seq + 1;
-      return jsonResponse(recorded.response);
-    }
+    const recorded = matchRecorded(db, current, fingerprint);
+    if (recorded !== undefined) return jsonResponse(recorded);
     const seq = current.nextSeq++;
     const response = await inner(url, init);
     if (response.status !== 200) return response;
@@ -71,6 +86,21 @@ export function createEffectsFetch<F extends Fetch>(db: Db, inner: F): F {
     return jsonResponse(body);
   };
   return wrapped as unknown as F;
+}
+
+/**
+ * The next recorded result with this fingerprint from an earlier run of the update (in order;
+ * skipping unmatched ones), moving the scope's cursor past it; undefined when there is none.
+ */
+function matchRecorded(db: Db, current: EffectScope, fingerprint: string): string | undefined {
+  if (current.recordedEnd === undefined) {
+    current.recordedEnd = nextEffectSeq(db, current.updateId);
+    current.nextSeq = current.recordedEnd;
+  }
+  const recorded = findNextEffect(db, current.updateId, current.cursor, current.recordedEnd, fingerprint);
+  if (!recorded) return undefined;
+  current.cursor = recorded.seq + 1;
+  return recorded.response;
 }
 
 function jsonResponse(body: string): Response {

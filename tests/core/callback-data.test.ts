@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CALLBACK_DATA_LIMIT, defineCallback, flag, int, oneOf, type CallbackDef } from "../../src/core/callback-data.js";
-import { escapeHtml } from "../../src/core/html.js";
 import * as account from "../../src/features/account/callbacks.js";
 import * as circles from "../../src/features/circles/callbacks.js";
 import * as faq from "../../src/features/faq/callbacks.js";
 import * as questions from "../../src/features/questions/callbacks.js";
-
-describe("escapeHtml", () => {
-  it("escapes exactly what Telegram's HTML mode needs", () => {
-    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'y'");
-    expect(escapeHtml("Grüß Gott 👋")).toBe("Grüß Gott 👋");
-  });
-});
 
 describe("defineCallback", () => {
   const choice = defineCallback("x:{id}:{on}:{kind}", { id: int(999), on: flag, kind: oneOf(["a", "bb"] as const) });

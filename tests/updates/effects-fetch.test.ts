@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { journalUpdates, markUpdateDone } from "../../src/updates/repository.js";
-import { createEffectsFetch, runInEffectScope } from "../../src/updates/effects-fetch.js";
+import { createDecisionRecorder, createEffectsFetch, runInEffectScope } from "../../src/updates/effects-fetch.js";
 import { routeUpdate } from "../../src/updates/routing.js";
 import { freshDb } from "../helpers/db.js";
 
@@ -114,5 +114,34 @@ describe("effects fetch on a replay that takes another path", () => {
       expect((await json(await send("confirmation"))).result?.message_id).toBe(2);
     });
     expect(inner.calls).toHaveLength(2);
+  });
+});
+
+describe("decisions remembered with an update's effects", () => {
+  it("gives a replay the first run's answer, though the first run changed what it was decided from", async () => {
+    const db = freshDb();
+    journalUpdates(db, [{ update_id: 11 }], routeUpdate, new Date());
+    const inner = countingFetch();
+    const fetch = createEffectsFetch(db, inner.fetch);
+    const remember = createDecisionRecorder(db);
+    let open = true;
+    const decisions: boolean[] = [];
+    const handler = async () => {
+      const stillOpen = remember("flow-open", () => open);
+      decisions.push(stillOpen);
+      await fetch(`${ROOT}/${stillOpen ? "sendMessage" : "answerCallbackQuery"}`);
+      open = false; // the handler's last step closes what it decided from
+    };
+
+    await runInEffectScope(11, handler);
+    await runInEffectScope(11, handler);
+    expect(decisions).toEqual([true, true]);
+    expect(inner.calls).toEqual(["sendMessage"]);
+
+    // Outside an update (a job), and for a new update, the decision is taken afresh.
+    expect(remember("flow-open", () => open)).toBe(false);
+    journalUpdates(db, [{ update_id: 12 }], routeUpdate, new Date());
+    await runInEffectScope(12, handler);
+    expect(decisions.at(-1)).toBe(false);
   });
 });

@@ -10,8 +10,11 @@ import { seedMunicipalities } from "./seed.js";
 import { createAccountService } from "./service.js";
 import { createSettings } from "./settings.js";
 
+// For entry points that run without a bot (the circles CLI): the municipalities as the bot seeds them.
 export { OBERALLGAEU_MUNICIPALITIES, seedMunicipalities } from "./seed.js";
 export { listMunicipalities } from "./repository.js";
+/** Lists of municipalities are paged ten at a time (the picker here, the directory's list). */
+export { MUNICIPALITIES_PER_PAGE } from "./keyboards.js";
 export type { Municipality, User } from "./schema.js";
 
 /**
@@ -51,7 +54,6 @@ export function accountFeature(deps: FeatureDeps, wiring: { personalData: () => 
 
   /** What other features may use of people and municipalities. */
   const api = {
-    find: account.find,
     localeOf: account.localeOf,
     markBlocked: (userId: number) => account.setStatus(userId, "blocked"),
     count: account.count,

@@ -58,6 +58,9 @@ export function createPrivacy(account: AccountService, parts: () => readonly Per
         ctx.logger.warn({ err: error }, "could not remove a person's traces in Telegram");
       }
     }
+    // A flow that runs (e.g. a question being written) ends with the data; the plugin would
+    // otherwise store its state again after this update.
+    await ctx.conversation.exitAll();
     account.deletePersonalData(ctx.from.id, parts());
     ctx.user = undefined;
   });

@@ -1,4 +1,5 @@
 import type { Locale } from "../../config.js";
+import type { PersonalDataPart } from "../../core/feature.js";
 import type { Db } from "../../db/client.js";
 import {
   countUsers,
@@ -15,12 +16,6 @@ import {
   type UserChanges,
 } from "./repository.js";
 import type { UserStatus } from "./schema.js";
-
-/** A feature's part of a person's data, as the account feature collects and erases it (see core/feature.ts). */
-export interface DataPart {
-  export?(userId: number): Record<string, unknown>;
-  erase?(userId: number): void;
-}
 
 /** People (consent, language, municipalities, notification choices) and their data as a whole. */
 export function createAccountService(deps: { db: Db; clock: () => Date; defaultLocale: Locale }) {
@@ -67,13 +62,13 @@ export function createAccountService(deps: { db: Db; clock: () => Date; defaultL
     erasePart: (userId: number) => deleteUser(db, userId),
 
     /** Everything stored about one person (GDPR art. 15): every feature's part; undefined for nobody. */
-    collectPersonalData(userId: number, parts: readonly DataPart[]): Record<string, unknown> | undefined {
+    collectPersonalData(userId: number, parts: readonly PersonalDataPart[]): Record<string, unknown> | undefined {
       if (!findUser(db, userId)) return undefined;
       return Object.assign({ exportedAt: clock().toISOString() }, ...parts.map((part) => part.export?.(userId) ?? {}));
     },
 
     /** Right to erasure (GDPR art. 17): every feature's part, in one transaction. */
-    deletePersonalData(userId: number, parts: readonly DataPart[]): void {
+    deletePersonalData(userId: number, parts: readonly PersonalDataPart[]): void {
       db.transaction(() => {
         for (const part of parts) part.erase?.(userId);
       });

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { onCallback } from "../../core/callback-data.js";
 import type { BotContext } from "../../core/context.js";
+import { startFlow } from "../../core/flow.js";
 import { formatList } from "../../core/format.js";
 import type { Translate } from "../../core/i18n.js";
 import { isStaff, requireStaff, staffArea, staffOnly } from "../../core/staff.js";
@@ -34,7 +35,7 @@ export function createCircleAdmin(service: CirclesService, staffChatId: number |
         await ctx.reply(ctx.t("circles.staff.privateOnly", { bot: ctx.me.username, command }), { link_preview_options: { is_disabled: true } });
         return;
       }
-      await ctx.conversation.enter(CIRCLE_EDITOR, mode);
+      await startFlow(ctx, CIRCLE_EDITOR, mode);
     });
   }
 
@@ -46,9 +47,9 @@ export function createCircleAdmin(service: CirclesService, staffChatId: number |
   });
 
   // A CSV file from staff is checked and summarised; only "Übernehmen" applies it. Other
-  // documents, and any document while a flow runs (e.g. a question with /frage), are not ours.
+  // documents are not ours; during a flow (e.g. a question with /frage) the flow takes documents.
   admin.chatType("private").on("message:document", async (ctx, next) => {
-    if (!looksLikeCsv(ctx.message.document) || Object.keys(ctx.conversation.active()).length > 0) return next();
+    if (!looksLikeCsv(ctx.message.document)) return next();
     if (!(await isStaff(ctx))) return next();
     if ((ctx.message.document.file_size ?? 0) > MAX_CSV_BYTES) {
       await ctx.reply(ctx.t("circles.csv.tooBig"));

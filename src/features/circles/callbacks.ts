@@ -11,6 +11,9 @@ export const directoryPage = defineCallback("hk:p:{page}", { page });
 export const directoryMunicipality = defineCallback("hk:m:{municipalityId}", { municipalityId: int(999_999) });
 export const directoryCircle = defineCallback("hk:c:{circleId}", { circleId });
 
+/** Every button of the editor (`hke:`). */
+export const EDITOR_BUTTONS = /^hke:/;
+
 export const EDITABLE_PARTS = ["name", "municipalities", "contacts", "meeting", "description", "published"] as const;
 export type EditablePart = (typeof EDITABLE_PARTS)[number];
 

@@ -13,7 +13,7 @@ import { seedExampleCircles } from "./seed.js";
  * Reads DATABASE_PATH like the bot (environment or .env); needs no bot token. Messages in German,
  * like the bot's default. Exit codes: 0 done, 1 file rejected or unreadable, 2 wrong usage.
  */
-export function runCirclesCli(args: string[], env: Record<string, string | undefined>, out: (line: string) => void): number {
+export function runCirclesCli(args: string[], env: Record<string, string | undefined>, out: (line: string) => void, clock: () => Date = () => new Date()): number {
   const [command, file] = args;
   if ((command !== "import" && command !== "export") || !file) {
     out("Aufruf: npm run circles:import -- datei.csv   oder   npm run circles:export -- datei.csv");
@@ -23,7 +23,7 @@ export function runCirclesCli(args: string[], env: Record<string, string | undef
   try {
     // As at the bot's start: the municipalities, and the example circles of a directory never used.
     seedMunicipalities(db);
-    seedExampleCircles(db, new Date(), listMunicipalities(db));
+    seedExampleCircles(db, clock(), listMunicipalities(db));
     if (command === "export") {
       fs.writeFileSync(file, exportCirclesCsv(db));
       out(`Verzeichnis geschrieben: ${file}`);
@@ -42,7 +42,7 @@ export function runCirclesCli(args: string[], env: Record<string, string | undef
       for (const problem of checked.problems) out(describe(problem));
       return 1;
     }
-    const summary = checked.apply({ by: null, at: new Date() });
+    const summary = checked.apply({ by: null, at: clock() });
     out(t("circles.csv.imported", { counts: t("circles.csv.counts", { ...summary, ...plain }), ...plain }));
     return 0;
   } finally {

@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { BotConversation, ConversationContext } from "../../core/context.js";
 import { escapeHtml } from "../../core/html.js";
 import { stillStaff, waitInFlow, type FlowExit } from "../../core/flow.js";
-import { isTelegramError, ignoreNotModified } from "../../core/telegram-errors.js";
+import { ignoreNotModified, telegramErrorKind } from "../../core/telegram-errors.js";
 import * as callbacks from "./callbacks.js";
 import { EDITABLE_PARTS, parseEditorButton, type EditablePart, type EditorButton } from "./callbacks.js";
 import { circleCard } from "./card.js";
@@ -25,7 +25,7 @@ import type { CirclesService } from "./service.js";
 
 export const CIRCLE_EDITOR = "circleEditor";
 
-const EXIT: FlowExit = { cancel: callbacks.editorCancel, cancelLabel: "circles.staff.cancel", cancelled: "circles.staff.cancelled" };
+const EXIT: FlowExit = { buttons: callbacks.EDITOR_BUTTONS, cancel: callbacks.editorCancel, cancelLabel: "circles.staff.cancel", cancelled: "circles.staff.cancelled" };
 
 type Input = { kind: "text"; text: string; ctx: ConversationContext } | { kind: "button"; button: EditorButton; ctx: ConversationContext };
 type Choice = Extract<Input, { kind: "button" }>;
@@ -158,9 +158,11 @@ async function groupTitle(ctx: ConversationContext, chatId: number): Promise<str
   try {
     return (await ctx.api.getChat(chatId)).title ?? String(chatId);
   } catch (error) {
-    // The bot was removed from the group, or it is gone: its id must do.
-    if (isTelegramError(error, "blocked", "chatNotFound", "badRequest")) return String(chatId);
-    throw error;
+    // Only a label for the notice: if Telegram cannot tell (the bot was removed, the group is
+    // gone, Telegram fails), the id must do. Anything else is a bug and goes to the boundary.
+    if (telegramErrorKind(error) === undefined) throw error;
+    ctx.logger.info({ err: error, chatId }, "could not read a group's title");
+    return String(chatId);
   }
 }
 
@@ -385,7 +387,7 @@ class EditorIo {
     }
   }
 
-  /** The next text or editor button; other messages get a hint, other buttons are stale. */
+  /** The next text or editor button; other messages get a hint, editor buttons of older steps are stale. */
   private async next(): Promise<Input> {
     for (;;) {
       const ctx = await waitInFlow(this.conversation, EXIT);

@@ -1,11 +1,9 @@
 import { InlineKeyboard } from "grammy";
 import type { Translate } from "../../core/i18n.js";
 import { pageOf } from "../../core/paging.js";
+import { MUNICIPALITIES_PER_PAGE } from "../account/index.js";
 import * as callbacks from "./callbacks.js";
 import type { Circle, NamedMunicipality } from "./rules.js";
-
-/** Municipalities per page of the volunteers' directory. */
-const MUNICIPALITIES_PER_PAGE = 10;
 
 /** Volunteers' directory: one page of municipalities, two per row, paging below. */
 export function directoryKeyboard(t: Translate, municipalities: NamedMunicipality[], requestedPage: number): InlineKeyboard {

@@ -26,7 +26,8 @@ export const editorSave = defineCallback("fqe:s");
 export const editorTopic = defineCallback("fqe:t:{topic}", { topic });
 export const editorChange = defineCallback("fqe:c:{field}", { field: oneOf(["topic", "question", "answer"] as const) });
 export const editorLanguage = defineCallback("fqe:l:{locale}", { locale: oneOf(SUPPORTED_LOCALES) });
-export const EDITOR_BUTTON = /^fqe:/;
+/** Every button of the editor (`fqe:`). */
+export const EDITOR_BUTTONS = /^fqe:/;
 
 export type FaqAction =
   | { kind: "topics" }

@@ -13,7 +13,7 @@ import type { Locale } from "../../config.js";
 
 export const FAQ_EDITOR = "faqEditor";
 
-const EXIT: FlowExit = { cancel: callbacks.editorCancel, cancelLabel: "faq.editor.cancel", cancelled: "faq.editor.cancelled" };
+const EXIT: FlowExit = { buttons: callbacks.EDITOR_BUTTONS, cancel: callbacks.editorCancel, cancelLabel: "faq.editor.cancel", cancelled: "faq.editor.cancelled" };
 
 /** How the editor starts: an existing entry to change, or a (partial) new entry. JSON only. */
 export interface FaqEditorStart {
@@ -21,13 +21,8 @@ export interface FaqEditorStart {
   prefill?: FaqPrefill;
 }
 
-interface Draft {
-  topic?: Topic;
-  locale: Locale;
-  question?: string;
-  answer?: string;
-  ticketId: number | null;
-}
+/** The entry being written: a prefill whose language is always known. */
+type Draft = FaqPrefill & { locale: Locale };
 
 type Input = { kind: "text"; text: string; ctx: ConversationContext } | { kind: "button"; data: string; ctx: ConversationContext };
 
@@ -153,7 +148,7 @@ async function nextButton(conversation: BotConversation, accepts: ReadonlyArray<
 
 /**
  * The next thing the staff member sends: a text, or a tap on an editor button this step accepts
- * (leaving the flow is the core's policy). Other buttons and other messages get a hint.
+ * (leaving the flow is the core's policy). Other editor buttons and other messages get a hint.
  */
 async function nextInput(conversation: BotConversation, accepts: ReadonlyArray<CallbackDef<unknown>>): Promise<Input> {
   for (;;) {
@@ -164,7 +159,8 @@ async function nextInput(conversation: BotConversation, accepts: ReadonlyArray<C
         await ctx.answerCallbackQuery();
         return { kind: "button", data, ctx };
       }
-      await ctx.answerCallbackQuery({ text: ctx.t(callbacks.EDITOR_BUTTON.test(data) ? "faq.editor.oldButton" : "faq.editor.busy") });
+      // An editor button of an older message or of another step.
+      await ctx.answerCallbackQuery({ text: ctx.t("faq.editor.oldButton") });
       continue;
     }
     const text = ctx.message?.text;

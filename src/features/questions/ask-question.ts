@@ -16,7 +16,7 @@ export const ASK_QUESTION = "askQuestion";
 /** How many messages (text, photos, documents) one question may hold before it is sent. */
 export const MAX_QUESTION_PARTS = 10;
 
-const EXIT: FlowExit = { cancel: callbacks.cancel, cancelLabel: "questions.cancel", cancelled: "questions.cancelled" };
+const EXIT: FlowExit = { buttons: callbacks.FLOW_BUTTONS, cancel: callbacks.cancel, cancelLabel: "questions.cancel", cancelled: "questions.cancelled" };
 
 export interface AskQuestionDeps {
   service: QuestionsService;

@@ -4,6 +4,8 @@ import { TOPICS } from "../faq/index.js";
 /** The questions' buttons. Prefixes: `q` asking a question, `tk` a ticket's staff buttons, `rt` a volunteer's rating. */
 const ticketId = int(9_999_999_999);
 
+/** Every button of the question flow (`q:`). */
+export const FLOW_BUTTONS = /^q:/;
 export const topic = defineCallback("q:t:{topic}", { topic: oneOf(TOPICS) });
 export const send = defineCallback("q:send");
 export const cancel = defineCallback("q:cancel");

@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import { onCallback } from "../../core/callback-data.js";
 import type { BotContext } from "../../core/context.js";
+import { startFlow } from "../../core/flow.js";
 import { formatDateTime } from "../../core/format.js";
 import { staleButton } from "../../core/stale.js";
 import { ignoreNotModified } from "../../core/telegram-errors.js";
@@ -13,10 +14,9 @@ import type { TicketRelay } from "./relay.js";
 import { volunteerLabel } from "./rules.js";
 import type { QuestionsService } from "./service.js";
 
-/** Starts the question flow (menu button or `/frage`), leaving any other flow first. */
-export async function startQuestion(ctx: BotContext): Promise<void> {
-  await ctx.conversation.exitAll();
-  await ctx.conversation.enter(ASK_QUESTION);
+/** Starts the question flow (menu button or `/frage`). */
+export function startQuestion(ctx: BotContext): Promise<void> {
+  return startFlow(ctx, ASK_QUESTION);
 }
 
 /**

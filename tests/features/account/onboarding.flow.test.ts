@@ -1,5 +1,8 @@
 import type { Message } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runInEffectScope } from "../../../src/updates/effects-fetch.js";
+import { journalUpdates } from "../../../src/updates/repository.js";
+import { routeUpdate } from "../../../src/updates/routing.js";
 import { buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 
 const ANNA = 1001;
@@ -158,6 +161,21 @@ describe("onboarding", () => {
     expect(h.db.$client.prepare("select locale from users where id = ?").get(JOHN)).toEqual({ locale: "en" });
     expect(h.fake.message(JOHN, oldPicker!.message_id)).toEqual(oldPicker);
     expect(h.fake.message(JOHN, oldLanguage!.message_id)).toEqual(oldLanguage);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("replays the last onboarding tap after a crash that followed its write: same path, no apology", async () => {
+    await h.handle(h.fake.userSendsCommand(ANNA, "start"));
+    await h.handle(h.fake.userClicksButton(ANNA, h.fake.lastBotMessage(ANNA)!, "✅ Einverstanden"));
+    const tap = h.fake.userClicksButton(ANNA, h.fake.lastBotMessage(ANNA)!, "Überspringen");
+    journalUpdates(h.db, [tap], routeUpdate, new Date());
+    // The first run: everything sent and onboarding stored as finished, then the process dies
+    // before the update is marked done; after the restart the same update is handled again.
+    await runInEffectScope(tap.update_id, () => h.bot.handleUpdate(tap));
+    const sent = h.fake.botMessages(ANNA).length;
+    expect(h.fake.lastBotMessage(ANNA)?.text).toContain("Alles bereit");
+    await runInEffectScope(tap.update_id, () => h.bot.handleUpdate(tap));
+    expect(h.fake.botMessages(ANNA)).toHaveLength(sent);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 

@@ -107,6 +107,23 @@ describe("privacy", () => {
     expect(start!.text).toContain("Willkommen bei Lotsenbot");
   });
 
+  it("takes the data deletion button also while a question is being written; the flow ends with the data", async () => {
+    await onboard(h, ANNA);
+    const [confirm] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "loeschen")));
+    await h.handle(h.fake.userSendsText(ANNA, "❓ Frage stellen"));
+    await h.handle(h.fake.userClicksButton(ANNA, h.fake.lastBotMessage(ANNA)!, "Wohnen"));
+    // A button of another message is not the flow's business: it is handled as usual.
+    const after = await h.sentDuring(ANNA, () => h.handle(h.fake.userClicksButton(ANNA, confirm!, "🗑 Ja, alles löschen")));
+    expect(after.map((m) => m.text)).toEqual([expect.stringContaining("Ihre Daten sind gelöscht")]);
+    for (const table of ["users", "sessions", "tickets"]) {
+      expect(h.db.$client.prepare(`select count(*) n from ${table}`).get(), table).toEqual({ n: 0 });
+    }
+    // What was meant as the question is no question any more.
+    const [late] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "Wer zahlt die Kaution?")));
+    expect(late!.text).toBe("Bitte stimmen Sie zuerst dem Datenschutzhinweis zu. Senden Sie dazu /start.");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
   it("marks a person who blocks the bot and reactivates them on unblock", async () => {
     await onboard(h, ANNA);
     await h.handle(h.fake.userBlocksBot(ANNA));

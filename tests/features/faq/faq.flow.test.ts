@@ -273,9 +273,29 @@ describe("FAQ for staff", () => {
     const other = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "faq")));
     expect(other.map((m) => m.text)).toEqual(["Abgebrochen. Es wurde nichts gespeichert.", expect.stringContaining("Häufige Fragen bearbeiten")]);
     expect(rows(h)).toEqual([]);
+    // "/abbrechen" with words after it is still /abbrechen.
+    const [askTopic5] = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userClicksButton(STAFF_ADMIN, topics!, "➕ Neuer Eintrag")));
+    await h.handle(h.fake.userClicksButton(STAFF_ADMIN, askTopic5!, "Sonstiges"));
+    const withWords = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "abbrechen", "bitte")));
+    expect(withWords.map((m) => m.text)).toEqual(["Abgebrochen. Es wurde nichts gespeichert."]);
     // Nothing runs now: text is no answer to a finished editor, /abbrechen says there is nothing to cancel.
     const nothing = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "abbrechen")));
     expect(nothing.map((m) => m.text)).toEqual(["Gerade läuft nichts, das sich abbrechen ließe."]);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("a button that starts the editor while another flow runs replaces that flow", async () => {
+    const [topics] = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "faq")));
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_neu"));
+    expect(h.fake.lastBotMessage(STAFF_ADMIN)?.text).toContain("Wie heißt der Helferkreis?");
+    const [askTopic] = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userClicksButton(STAFF_ADMIN, topics!, "➕ Neuer Eintrag")));
+    expect(askTopic!.text).toContain("Zu welchem Thema");
+    await h.handle(h.fake.userClicksButton(STAFF_ADMIN, askTopic!, "Wohnen"));
+    await h.handle(h.fake.userSendsText(STAFF_ADMIN, "Wer zahlt die Kaution?"));
+    const [preview] = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userSendsText(STAFF_ADMIN, "Das Jobcenter, als Darlehen.")));
+    expect(preview!.text).toBe("Vorschau\n\nWer zahlt die Kaution?\n\nDas Jobcenter, als Darlehen.\n\nWohnen");
+    // The circle editor is gone: nothing of it was stored.
+    expect(h.db.$client.prepare("select count(*) n from helper_circles where is_example = 0").get()).toEqual({ n: 0 });
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
@@ -346,7 +366,7 @@ describe("FAQ for staff", () => {
     // The stored draft is handed over to the editor (a second tap finds nothing).
     const second = h.fake.userSendsCallbackData(STAFF_ADMIN, preview!, "faq:dr:12");
     await h.handle(second);
-    expect(h.fake.callbackAnswer(second.callback_query!.id)?.text).toBe("Bitte speichern Sie zuerst den Eintrag oder brechen Sie ab.");
+    expect(h.fake.callbackAnswer(second.callback_query!.id)?.text).toBe("Dieser Knopf ist nicht mehr gültig.");
     await h.handle(h.fake.userClicksButton(STAFF_ADMIN, preview!, "💾 Speichern"));
     expect(rows(h)).toEqual([expect.objectContaining({ topic: "aufenthalt", source_ticket_id: 12, created_by: STAFF_ADMIN })]);
     expect(h.db.$client.prepare("select count(*) n from sessions where key like 'faqdraft:%'").get()).toEqual({ n: 0 });
