@@ -1,7 +1,6 @@
 import type { MiddlewareFn } from "grammy";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
-import type { Remember } from "../updates/effects-fetch.js";
 import type { ConversationContext, MainMenu } from "./context.js";
 import { resolveLocale, type I18n } from "./i18n.js";
 import type { StaffDirectory } from "./staff.js";
@@ -16,14 +15,12 @@ export function attachContext(deps: {
   i18n: I18n;
   staff: StaffDirectory;
   menu: MainMenu;
-  remember: Remember;
 }): MiddlewareFn<ConversationContext> {
   const { config, staff } = deps;
   return async (ctx, next) => {
     ctx.config = config;
     ctx.logger = deps.logger;
     ctx.menu = deps.menu;
-    ctx.remember = deps.remember;
     ctx.user = undefined;
     ctx.setLocale = (locale) => {
       ctx.locale = locale;

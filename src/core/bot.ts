@@ -23,7 +23,8 @@ import { registerCommands } from "./commands.js";
 import type { BotContext, ConversationContext } from "./context.js";
 import { createErrorBoundary } from "./error-boundary.js";
 import { STAGES, type Feature, type FeatureDeps, type PersonalDataPart, type Stage } from "./feature.js";
-import { flowStorage } from "./flow-storage.js";
+import { deleteExpiredFlows, flowStorage } from "./flow-storage.js";
+import { createFlowStarter } from "./flow.js";
 import { htmlByDefault } from "./html.js";
 import { createI18n, type I18n } from "./i18n.js";
 import type { Job } from "./jobs.js";
@@ -139,11 +140,19 @@ export function createBot(deps: BotDeps): LotsenBot {
   for (const feature of features) feature.seed?.();
 
   const menu = createMainMenu(features.flatMap((feature) => feature.menu ?? []), i18n);
-  const context = [attachContext({ config, logger, i18n, staff, menu, remember: createDecisionRecorder(db) }), ...features.flatMap((feature) => (feature.context ? [feature.context] : []))];
+  const context = [attachContext({ config, logger, i18n, staff, menu }), ...features.flatMap((feature) => (feature.context ? [feature.context] : []))];
+  const flows = features.flatMap((feature) => feature.flows ?? []);
+  const remember = createDecisionRecorder(db);
+  const startFlow = createFlowStarter(new Map(flows.map((flow) => [flow.id, flow.exit])));
   const stage = (name: Stage) => new Composer<BotContext>(...features.flatMap((feature) => feature.middleware?.[name] ?? []));
 
   const root = bot.errorBoundary(createErrorBoundary({ logger, onBlocked: account.api.markBlocked }));
   root.use(...context);
+  root.use(async (ctx, next) => {
+    ctx.remember = remember;
+    ctx.startFlow = (id, ...args) => startFlow(ctx, id, ...args);
+    await next();
+  });
   root.use(stage("early"));
   // Flows keep their state in SQLite, so they survive a restart. A running flow sees every update
   // of its chat first (the exits are the core's policy, see flow.ts).
@@ -165,7 +174,7 @@ export function createBot(deps: BotDeps): LotsenBot {
     }),
   );
   const maxMillisecondsToWait = config.flowTimeoutHours * 3_600_000;
-  for (const flow of features.flatMap((feature) => feature.flows ?? [])) {
+  for (const flow of flows) {
     root.chatType("private").use(createConversation<BotContext, ConversationContext>(flow.builder, { id: flow.id, maxMillisecondsToWait }));
   }
   root.use(nothingToCancel);
@@ -177,7 +186,15 @@ export function createBot(deps: BotDeps): LotsenBot {
   }
   root.use(unhandled);
 
-  const jobs = features.flatMap((feature) => feature.jobs ?? []);
+  const jobs: Job[] = [
+    ...features.flatMap((feature) => feature.jobs ?? []),
+    {
+      name: "flows.expire",
+      everyMs: 3_600_000,
+      atStart: true,
+      run: () => deleteExpiredFlows(db, new Date(clock().getTime() - maxMillisecondsToWait)),
+    },
+  ];
   const commands = features.flatMap((feature) => feature.commands ?? []);
   return Object.assign(bot, {
     i18n,

@@ -39,14 +39,23 @@ export interface AppFlavor {
   /** Asks (cached) whether the sender is in the staff chat. */
   staffRole(): Promise<StaffRole>;
   menu: MainMenu;
+}
+
+/** What handlers have outside flows (inside a flow, `conversation.external` plays these parts). */
+export interface HandlerFlavor {
   /**
    * A decision taken from state this very update may change, recorded with the update's effects:
    * a replay after a crash takes the same path as the first run (see updates/effects-fetch.ts).
    */
   remember<T>(name: string, decide: () => T): T;
+  /**
+   * Starts a flow. One that runs is ended first, saying so in its own words (a button of another
+   * message may start a flow while one runs).
+   */
+  startFlow(id: string, ...args: unknown[]): Promise<void>;
 }
 
-export type BotContext = ConversationFlavor<Context & AppFlavor>;
+export type BotContext = ConversationFlavor<Context & AppFlavor & HandlerFlavor>;
 
 /**
  * The context inside a conversation: a fresh object per replayed update, set up by the same

@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { BotContext, ConversationContext } from "./context.js";
+import type { FlowExit } from "./flow.js";
 import type { I18n } from "./i18n.js";
 import type { Job } from "./jobs.js";
 import type { StaffDirectory } from "./staff.js";
@@ -49,6 +50,8 @@ export type Stage = (typeof STAGES)[number];
 export interface FlowDefinition {
   id: string;
   builder: ConversationBuilder<BotContext, ConversationContext>;
+  /** Its buttons and words for leaving (core/flow.ts). */
+  exit: FlowExit;
 }
 
 /** A command in Telegram's command menu; `description` is a locale key. */

@@ -1,21 +1,44 @@
 import type { ConversationData, VersionedState } from "@grammyjs/conversations";
 import type { Db } from "../db/client.js";
-import { sqliteKeyValueStore } from "../db/key-value.js";
+import { deleteEntriesOlderThan, sqliteKeyValueStore } from "../db/key-value.js";
 
 /**
  * The version of the flows' saved state. A saved flow is replayed step by step, so a state saved
  * by flows whose steps were different cannot be continued: raise this number whenever a flow's
- * steps change (its waits, `external` calls, replies in another order). States of another version
- * are dropped quietly, and the person's next message is handled as if no flow had been running.
+ * steps change (its waits, `external` calls, replies in another order). A state of another
+ * version is deleted when it is read, and the person's next message is handled as if no flow had
+ * been running.
  * 1: the flows of the capability layout (one exit policy, a timeout for every flow).
  */
 export const FLOW_STATE_VERSION = 1;
 
-/** Where flows keep their state: the `sessions` table, key `conversation:<chat id>`, so they survive a restart. */
+const KIND = "conversation";
+
+type FlowState = VersionedState<ConversationData>;
+
+/**
+ * Where flows keep their state: the `sessions` table, key `conversation:<chat id>`, so they
+ * survive a restart. States of another version are deleted as they are read (they may hold what
+ * a person had written so far).
+ */
 export function flowStorage(db: Db, clock: () => Date) {
-  return {
-    type: "key" as const,
-    version: FLOW_STATE_VERSION,
-    adapter: sqliteKeyValueStore<VersionedState<ConversationData>>(db, "conversation", clock),
+  const store = sqliteKeyValueStore<FlowState>(db, KIND, clock);
+  const adapter = {
+    ...store,
+    read(key: string): FlowState | undefined {
+      const state = store.read(key);
+      if (state === undefined || state.version?.[1] === FLOW_STATE_VERSION) return state;
+      store.delete(key);
+      return undefined;
+    },
   };
+  return { type: "key" as const, version: FLOW_STATE_VERSION, adapter };
+}
+
+/**
+ * Deletes the states of flows nobody went on with for longer than the flow timeout (the plugin
+ * only ends a flow when the person writes again). Returns how many.
+ */
+export function deleteExpiredFlows(db: Db, before: Date): number {
+  return deleteEntriesOlderThan(db, KIND, before);
 }

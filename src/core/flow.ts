@@ -1,3 +1,4 @@
+import { SUPPORTED_LOCALES } from "../config.js";
 import type { CallbackDef } from "./callback-data.js";
 import type { BotContext, BotConversation, ConversationContext } from "./context.js";
 import { ignoreNotModified } from "./telegram-errors.js";
@@ -47,7 +48,8 @@ export async function waitInFlow(conversation: BotConversation, exit: FlowExit):
   }
   const text = ctx.message?.text?.trim();
   if (text !== undefined) {
-    if (CANCEL_COMMAND.test(text) || word(text) === word(ctx.t(exit.cancelLabel))) {
+    // The label in any language: the person may have switched it while the flow ran.
+    if (CANCEL_COMMAND.test(text) || SUPPORTED_LOCALES.some((lng) => word(text) === word(ctx.t(exit.cancelLabel, { lng })))) {
       await ctx.reply(ctx.t(exit.cancelled));
       return conversation.halt();
     }
@@ -59,10 +61,19 @@ export async function waitInFlow(conversation: BotConversation, exit: FlowExit):
   return ctx;
 }
 
-/** Starts a flow, leaving one that runs (a button of another feature may start a flow while one runs). */
-export async function startFlow(ctx: BotContext, id: string, ...args: unknown[]): Promise<void> {
-  await ctx.conversation.exitAll();
-  await ctx.conversation.enter(id, ...args);
+/**
+ * `ctx.startFlow`: enters a flow; one that runs is ended first with its own "cancelled" message,
+ * as when another command ends it.
+ */
+export function createFlowStarter(exits: ReadonlyMap<string, FlowExit>) {
+  return async (ctx: BotContext, id: string, ...args: unknown[]): Promise<void> => {
+    for (const running of Object.keys(ctx.conversation.active())) {
+      const exit = exits.get(running);
+      if (exit) await ctx.reply(ctx.t(exit.cancelled));
+    }
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(id, ...args);
+  };
 }
 
 /**

@@ -20,9 +20,12 @@ export async function staleButton(ctx: BotContext): Promise<void> {
  * step, and a replay of that very tap after a crash must still find it open. Install it before
  * the flow's handlers.
  */
-export function guardFlow<C extends BotContext>(composer: Composer<C>, belongsToFlow: (data: string) => boolean, isOpen: (ctx: C) => boolean): void {
+export function guardFlow<C extends BotContext>(
+  composer: Composer<C>,
+  flow: { name: string; belongsToFlow: (data: string) => boolean; isOpen: (ctx: C) => boolean },
+): void {
   composer.on("callback_query:data", async (ctx, next) => {
-    if (belongsToFlow(ctx.callbackQuery.data) && !ctx.remember("flow-open", () => isOpen(ctx))) return staleButton(ctx);
+    if (flow.belongsToFlow(ctx.callbackQuery.data) && !ctx.remember(`${flow.name}-open`, () => flow.isOpen(ctx))) return staleButton(ctx);
     await next();
   });
 }

@@ -1,4 +1,4 @@
-import { eq, like } from "drizzle-orm";
+import { and, eq, like, lt } from "drizzle-orm";
 import { sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client.js";
 import { updatedAt } from "./columns.js";
@@ -38,6 +38,14 @@ export function sqliteKeyValueStore<T>(db: Db, prefix: string, clock: () => Date
       db.delete(sessions).where(eq(sessions.key, full(key))).run();
     },
   };
+}
+
+/** Removes the entries of one kind last written before `before`; returns how many. */
+export function deleteEntriesOlderThan(db: Db, prefix: string, before: Date): number {
+  return db
+    .delete(sessions)
+    .where(and(like(sessions.key, `${prefix}:%`), lt(sessions.updatedAt, before)))
+    .run().changes;
 }
 
 /** Removes every entry whose key ends in this chat's id (used when a person deletes their data). */

@@ -17,7 +17,7 @@ import type { AccountService } from "./service.js";
 export function createOnboarding(account: AccountService, picker: MunicipalityPicker): Composer<BotContext> {
   const onboarding = new Composer<BotContext>();
   const privateChat = onboarding.chatType("private");
-  guardFlow(privateChat, callbacks.isOnboardingButton, (ctx) => !ctx.user?.onboardedAt);
+  guardFlow(privateChat, { name: "onboarding", belongsToFlow: callbacks.isOnboardingButton, isOpen: (ctx) => !ctx.user?.onboardedAt });
 
   /** Language first if Telegram speaks something else than German and nothing was chosen yet. */
   async function continueOnboarding(ctx: BotContext, userId: number): Promise<void> {

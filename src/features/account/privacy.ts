@@ -43,7 +43,8 @@ export function createPrivacy(account: AccountService, parts: () => readonly Per
       await ignoreNotModified(ctx.editMessageText(ctx.t("privacy.deleteCancelled")));
       return;
     }
-    if (!ctx.user) {
+    // Remembered: a replay after a crash, once the data is gone, must take the same path.
+    if (!ctx.remember("deletion-has-data", () => ctx.user !== undefined)) {
       await ignoreNotModified(ctx.editMessageText(ctx.t("privacy.noData")));
       return;
     }

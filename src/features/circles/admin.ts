@@ -1,7 +1,6 @@
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { onCallback } from "../../core/callback-data.js";
 import type { BotContext } from "../../core/context.js";
-import { startFlow } from "../../core/flow.js";
 import { formatList } from "../../core/format.js";
 import type { Translate } from "../../core/i18n.js";
 import { isStaff, requireStaff, staffArea, staffOnly } from "../../core/staff.js";
@@ -35,7 +34,7 @@ export function createCircleAdmin(service: CirclesService, staffChatId: number |
         await ctx.reply(ctx.t("circles.staff.privateOnly", { bot: ctx.me.username, command }), { link_preview_options: { is_disabled: true } });
         return;
       }
-      await startFlow(ctx, CIRCLE_EDITOR, mode);
+      await ctx.startFlow(CIRCLE_EDITOR, mode);
     });
   }
 

@@ -25,7 +25,7 @@ import type { CirclesService } from "./service.js";
 
 export const CIRCLE_EDITOR = "circleEditor";
 
-const EXIT: FlowExit = { buttons: callbacks.EDITOR_BUTTONS, cancel: callbacks.editorCancel, cancelLabel: "circles.staff.cancel", cancelled: "circles.staff.cancelled" };
+export const CIRCLE_EDITOR_EXIT: FlowExit = { buttons: callbacks.EDITOR_BUTTONS, cancel: callbacks.editorCancel, cancelLabel: "circles.staff.cancel", cancelled: "circles.staff.cancelled" };
 
 type Input = { kind: "text"; text: string; ctx: ConversationContext } | { kind: "button"; button: EditorButton; ctx: ConversationContext };
 type Choice = Extract<Input, { kind: "button" }>;
@@ -70,8 +70,9 @@ export function createCircleEditor(service: CirclesService) {
           continue;
         }
         const saved = draft;
-        await conversation.external(() => service.save(id, saved, staffId));
-        await io.say(t("circles.staff.saved", { name: draft.name }));
+        const savedId = await conversation.external(() => service.save(id, saved, staffId) ?? null);
+        // Removed meanwhile (by another staff member or an import): nothing was written.
+        await io.say(savedId === null ? t("circles.gone") : t("circles.staff.saved", { name: draft.name }));
         return;
       }
       if (choice.action === "r" && id !== undefined) {
@@ -390,7 +391,7 @@ class EditorIo {
   /** The next text or editor button; other messages get a hint, editor buttons of older steps are stale. */
   private async next(): Promise<Input> {
     for (;;) {
-      const ctx = await waitInFlow(this.conversation, EXIT);
+      const ctx = await waitInFlow(this.conversation, CIRCLE_EDITOR_EXIT);
       const text = ctx.message?.text;
       if (text !== undefined) return { kind: "text", text, ctx };
       if (ctx.message) {

@@ -4,7 +4,7 @@ import type { Feature, FeatureDeps } from "../../core/feature.js";
 import type { AccountApi } from "../account/index.js";
 import { createCircleAdmin } from "./admin.js";
 import { createDirectory } from "./directory.js";
-import { createCircleEditor, CIRCLE_EDITOR } from "./editor.js";
+import { createCircleEditor, CIRCLE_EDITOR, CIRCLE_EDITOR_EXIT } from "./editor.js";
 import { createGroupLinking } from "./groups.js";
 import { createInlineSearch } from "./inline.js";
 import { seedExampleCircles } from "./seed.js";
@@ -29,7 +29,7 @@ export function circlesFeature(deps: FeatureDeps, uses: { account: Pick<AccountA
       main: new Composer<BotContext>(directory.browsing, createInlineSearch(service)),
       late: directory.searchByText,
     },
-    flows: [{ id: CIRCLE_EDITOR, builder: createCircleEditor(service) }],
+    flows: [{ id: CIRCLE_EDITOR, builder: createCircleEditor(service), exit: CIRCLE_EDITOR_EXIT }],
     commands: [
       { command: "helferkreise", scope: "private", description: "commands.helferkreise", order: 60 },
       { command: "kreis_neu", scope: "staff", description: "commands.kreis_neu", order: 60 },

@@ -71,8 +71,8 @@ function record(db: Db, circleId: number | null, circleName: string, action: Cir
   db.insert(circleChanges).values({ circleId, circleName, action, changedBy: change.by, changedAt: change.at }).run();
 }
 
-/** Writes the circle's fields, municipalities and contacts; inside a transaction of the caller. */
-function write(db: Db, id: number | undefined, draft: CircleDraft, change: Change, isExample: boolean): number {
+/** Writes the circle's fields, municipalities and contacts; inside a transaction of the caller. Undefined: no such circle (any more). */
+function write(db: Db, id: number | undefined, draft: CircleDraft, change: Change, isExample: boolean): number | undefined {
   const fields = {
     name: draft.name,
     description: draft.description,
@@ -83,10 +83,8 @@ function write(db: Db, id: number | undefined, draft: CircleDraft, change: Chang
     updatedBy: change.by,
     updatedAt: change.at,
   };
-  const circleId =
-    id === undefined
-      ? db.insert(helperCircles).values({ ...fields, createdAt: change.at }).returning({ id: helperCircles.id }).get().id
-      : (db.update(helperCircles).set(fields).where(eq(helperCircles.id, id)).run(), id);
+  if (id !== undefined && db.update(helperCircles).set(fields).where(eq(helperCircles.id, id)).run().changes === 0) return undefined;
+  const circleId = id ?? db.insert(helperCircles).values({ ...fields, createdAt: change.at }).returning({ id: helperCircles.id }).get().id;
   db.delete(circleMunicipalities).where(eq(circleMunicipalities.circleId, circleId)).run();
   if (draft.municipalityIds.length > 0) {
     db.insert(circleMunicipalities)
@@ -102,11 +100,14 @@ function write(db: Db, id: number | undefined, draft: CircleDraft, change: Chang
   return circleId;
 }
 
-/** Creates (no id) or replaces a circle as a whole, with a line in the change log. */
-export function saveCircle(db: Db, id: number | undefined, draft: CircleDraft, change: Change): number {
+/**
+ * Creates (no id) or replaces a circle as a whole, with a line in the change log. Undefined when
+ * the circle to replace is gone (removed meanwhile, e.g. by an import): nothing is written.
+ */
+export function saveCircle(db: Db, id: number | undefined, draft: CircleDraft, change: Change): number | undefined {
   return db.transaction(() => {
     const circleId = write(db, id, draft, change, false);
-    record(db, circleId, draft.name, id === undefined ? "create" : "update", change);
+    if (circleId !== undefined) record(db, circleId, draft.name, id === undefined ? "create" : "update", change);
     return circleId;
   });
 }
@@ -176,7 +177,7 @@ export function replaceAllCircles(db: Db, drafts: CircleDraft[], change: Change,
     const plan = planReplacement(db, drafts);
     for (const step of plan.steps) {
       if (step.unchanged) continue;
-      const id = write(db, step.existing?.id, step.draft, change, options.isExample ?? false);
+      const id = write(db, step.existing?.id, step.draft, change, options.isExample ?? false)!;
       record(db, id, step.draft.name, step.existing ? "import" : "create", change);
     }
     for (const circle of plan.removed) {

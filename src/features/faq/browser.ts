@@ -1,6 +1,5 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../../core/context.js";
-import { startFlow } from "../../core/flow.js";
 import { pageCount, clampPage } from "../../core/paging.js";
 import { isStaff, staffGroup } from "../../core/staff.js";
 import { staleButton } from "../../core/stale.js";
@@ -52,7 +51,7 @@ export function createBrowser(service: FaqService, staffChatId: number | undefin
   }
 
   const edit = (ctx: BotContext, view: View) => ignoreNotModified(ctx.editMessageText(view.text, { reply_markup: view.keyboard }));
-  const enterEditor = (ctx: BotContext, start: FaqEditorStart) => startFlow(ctx, FAQ_EDITOR, start);
+  const enterEditor = (ctx: BotContext, start: FaqEditorStart) => ctx.startFlow(FAQ_EDITOR, start);
 
   async function gone(ctx: BotContext, staff: boolean): Promise<void> {
     await ctx.answerCallbackQuery({ text: ctx.t("faq.notFound") });

@@ -13,7 +13,7 @@ import type { Locale } from "../../config.js";
 
 export const FAQ_EDITOR = "faqEditor";
 
-const EXIT: FlowExit = { buttons: callbacks.EDITOR_BUTTONS, cancel: callbacks.editorCancel, cancelLabel: "faq.editor.cancel", cancelled: "faq.editor.cancelled" };
+export const FAQ_EDITOR_EXIT: FlowExit = { buttons: callbacks.EDITOR_BUTTONS, cancel: callbacks.editorCancel, cancelLabel: "faq.editor.cancel", cancelled: "faq.editor.cancelled" };
 
 /** How the editor starts: an existing entry to change, or a (partial) new entry. JSON only. */
 export interface FaqEditorStart {
@@ -152,7 +152,7 @@ async function nextButton(conversation: BotConversation, accepts: ReadonlyArray<
  */
 async function nextInput(conversation: BotConversation, accepts: ReadonlyArray<CallbackDef<unknown>>): Promise<Input> {
   for (;;) {
-    const ctx = await waitInFlow(conversation, EXIT);
+    const ctx = await waitInFlow(conversation, FAQ_EDITOR_EXIT);
     const data = ctx.callbackQuery?.data;
     if (data !== undefined) {
       if (accepts.some((button) => button.pattern.test(data))) {

@@ -4,7 +4,7 @@ import type { Translate } from "../../core/i18n.js";
 import { createBrowser } from "./browser.js";
 import { formatFaqCard, type FaqCardEntry } from "./card.js";
 import { createDraftStarter } from "./drafts.js";
-import { createFaqEditor, FAQ_EDITOR } from "./editor.js";
+import { createFaqEditor, FAQ_EDITOR, FAQ_EDITOR_EXIT } from "./editor.js";
 import { createFaqService } from "./service.js";
 
 export { DEFAULT_TOPIC, isTopic, TOPICS, type Topic } from "./topics.js";
@@ -22,7 +22,7 @@ export function faqFeature(deps: FeatureDeps) {
   const feature: Feature = {
     name: "faq",
     middleware: { staff: browser.staff, main: browser.browsing },
-    flows: [{ id: FAQ_EDITOR, builder: createFaqEditor(service) }],
+    flows: [{ id: FAQ_EDITOR, builder: createFaqEditor(service), exit: FAQ_EDITOR_EXIT }],
     commands: [{ command: "faq", scope: "private", description: "commands.faq", order: 40 }],
     menu: [{ label: "menu.faq", order: 20, command: "faq", open: browser.showTopics }],
   };

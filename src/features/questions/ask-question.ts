@@ -16,7 +16,7 @@ export const ASK_QUESTION = "askQuestion";
 /** How many messages (text, photos, documents) one question may hold before it is sent. */
 export const MAX_QUESTION_PARTS = 10;
 
-const EXIT: FlowExit = { buttons: callbacks.FLOW_BUTTONS, cancel: callbacks.cancel, cancelLabel: "questions.cancel", cancelled: "questions.cancelled" };
+export const ASK_QUESTION_EXIT: FlowExit = { buttons: callbacks.FLOW_BUTTONS, cancel: callbacks.cancel, cancelLabel: "questions.cancel", cancelled: "questions.cancelled" };
 
 export interface AskQuestionDeps {
   service: QuestionsService;
@@ -53,7 +53,7 @@ export function createAskQuestion(deps: AskQuestionDeps) {
     await ctx.reply(ctx.t("questions.chooseTopic"), { reply_markup: topicKeyboard(ctx.t) });
     let topic: Topic | undefined;
     while (topic === undefined) {
-      const next = await waitInFlow(conversation, EXIT);
+      const next = await waitInFlow(conversation, ASK_QUESTION_EXIT);
       const chosen = next.callbackQuery?.data === undefined ? undefined : callbacks.topic.parse(next.callbackQuery.data)?.topic;
       if (chosen) {
         topic = chosen;
@@ -70,7 +70,7 @@ export function createAskQuestion(deps: AskQuestionDeps) {
     await ctx.reply(ctx.t("questions.writeNow"), { reply_markup: cancelQuestionKeyboard(ctx.t) });
     const parts: Message[] = [];
     while (parts.length === 0) {
-      const next = await waitInFlow(conversation, EXIT);
+      const next = await waitInFlow(conversation, ASK_QUESTION_EXIT);
       if (next.callbackQuery) {
         await next.answerCallbackQuery({ text: next.t("errors.staleButton") });
       } else if (next.message && isRelayable(next.message)) {
@@ -93,7 +93,7 @@ export function createAskQuestion(deps: AskQuestionDeps) {
     // Albums already told that (some of) their parts did not fit: told once, not once per photo.
     const albumsTooMany = new Set<string>();
     for (;;) {
-      const next = await waitInFlow(conversation, EXIT);
+      const next = await waitInFlow(conversation, ASK_QUESTION_EXIT);
       const data = next.callbackQuery?.data;
       if (data !== undefined && callbacks.solved.pattern.test(data)) {
         await next.answerCallbackQuery();

@@ -2,7 +2,7 @@ import type { Feature, FeatureDeps } from "../../core/feature.js";
 import type { AccountApi } from "../account/index.js";
 import type { CirclesApi } from "../circles/index.js";
 import type { FaqApi } from "../faq/index.js";
-import { ASK_QUESTION, createAskQuestion } from "./ask-question.js";
+import { ASK_QUESTION, ASK_QUESTION_EXIT, createAskQuestion } from "./ask-question.js";
 import { createFollowUps } from "./follow-ups.js";
 import { questionJobs } from "./jobs.js";
 import { TicketRelay } from "./relay.js";
@@ -48,6 +48,7 @@ export function questionsFeature(
     flows: [
       {
         id: ASK_QUESTION,
+        exit: ASK_QUESTION_EXIT,
         builder: createAskQuestion({ service, relay, faqMatches: (ctx, text) => uses.faq.match(text, ctx.locale).map((entry) => uses.faq.card(ctx.t, entry)) }),
       },
     ],

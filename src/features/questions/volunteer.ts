@@ -2,7 +2,6 @@ import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import { onCallback } from "../../core/callback-data.js";
 import type { BotContext } from "../../core/context.js";
-import { startFlow } from "../../core/flow.js";
 import { formatDateTime } from "../../core/format.js";
 import { staleButton } from "../../core/stale.js";
 import { ignoreNotModified } from "../../core/telegram-errors.js";
@@ -16,7 +15,7 @@ import type { QuestionsService } from "./service.js";
 
 /** Starts the question flow (menu button or `/frage`). */
 export function startQuestion(ctx: BotContext): Promise<void> {
-  return startFlow(ctx, ASK_QUESTION);
+  return ctx.startFlow(ASK_QUESTION);
 }
 
 /**

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runInEffectScope } from "../../../src/updates/effects-fetch.js";
+import { journalUpdates } from "../../../src/updates/repository.js";
+import { routeUpdate } from "../../../src/updates/routing.js";
 import { buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
 
@@ -121,6 +124,19 @@ describe("privacy", () => {
     // What was meant as the question is no question any more.
     const [late] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "Wer zahlt die Kaution?")));
     expect(late!.text).toBe("Bitte stimmen Sie zuerst dem Datenschutzhinweis zu. Senden Sie dazu /start.");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("replays the deletion after a crash that followed the erasure: the same path, no second message", async () => {
+    await onboard(h, ANNA);
+    const [confirm] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsCommand(ANNA, "loeschen")));
+    const tap = h.fake.userClicksButton(ANNA, confirm!, "🗑 Ja, alles löschen");
+    journalUpdates(h.db, [tap], routeUpdate, new Date());
+    await runInEffectScope(tap.update_id, () => h.bot.handleUpdate(tap));
+    const sent = h.fake.botMessages(ANNA).length;
+    await runInEffectScope(tap.update_id, () => h.bot.handleUpdate(tap));
+    expect(h.fake.botMessages(ANNA)).toHaveLength(sent);
+    expect(h.fake.message(ANNA, confirm!.message_id)?.text).not.toBe("Über Sie ist nichts gespeichert.");
     expect(failedCalls(h.fake)).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { closeDb } from "../../../src/db/client.js";
-import { saveCircle } from "../../../src/features/circles/repository.js";
+import { deleteCircle, saveCircle } from "../../../src/features/circles/repository.js";
 import { freshDb } from "../../helpers/db.js";
 import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, type FlowHarness } from "../../helpers/flow.js";
 
@@ -102,6 +102,19 @@ describe("staff keep the circle directory", () => {
       { action: "create", changed_by: null },
       { action: "delete", changed_by: STAFF_ADMIN },
     ]);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("does not bring back a circle removed while it was being edited", async () => {
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_bearbeiten"));
+    await tap("Helferkreis Oberstdorf");
+    const id = (query("select id from helper_circles where name = 'Helferkreis Oberstdorf'")[0] as { id: number }).id;
+    // Meanwhile another staff member removes it (or an import does).
+    deleteCircle(h.db, id, { by: STAFF_MEMBER, at: new Date() });
+    await tap("💾 Speichern");
+    expect(last()).toBe("Diesen Helferkreis gibt es nicht mehr im Verzeichnis.");
+    expect(query("select count(*) n from helper_circles where name = 'Helferkreis Oberstdorf'")).toEqual([{ n: 0 }]);
+    expect(query("select action from circle_changes where circle_name = 'Helferkreis Oberstdorf' order by id")).toEqual([{ action: "create" }, { action: "delete" }]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 

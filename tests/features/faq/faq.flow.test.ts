@@ -288,7 +288,9 @@ describe("FAQ for staff", () => {
     const [topics] = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "faq")));
     await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "kreis_neu"));
     expect(h.fake.lastBotMessage(STAFF_ADMIN)?.text).toContain("Wie heißt der Helferkreis?");
-    const [askTopic] = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userClicksButton(STAFF_ADMIN, topics!, "➕ Neuer Eintrag")));
+    // The circle editor ends in its own words, then the FAQ editor starts.
+    const [cancelled, askTopic] = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userClicksButton(STAFF_ADMIN, topics!, "➕ Neuer Eintrag")));
+    expect(cancelled!.text).toBe("Abgebrochen, nichts wurde geändert.");
     expect(askTopic!.text).toContain("Zu welchem Thema");
     await h.handle(h.fake.userClicksButton(STAFF_ADMIN, askTopic!, "Wohnen"));
     await h.handle(h.fake.userSendsText(STAFF_ADMIN, "Wer zahlt die Kaution?"));

@@ -129,9 +129,28 @@ describe("asking", () => {
     h.db.$client.prepare("insert into sessions (key, value, updated_at) values (?, ?, ?)").run(`conversation:${AMINA}`, saved, Date.now());
     const sent = await h.sentDuring(AMINA, () => h.handle(h.fake.userSendsText(AMINA, "Wer zahlt die Kaution?")));
     expect(sent.map((m) => m.text)).toEqual(["Das habe ich leider nicht verstanden. Bitte wählen Sie unten im Menü, was Sie tun möchten, oder senden Sie /hilfe."]);
+    // The old state (with what was written so far) is gone, not just ignored.
+    expect(h.db.$client.prepare("select count(*) n from sessions").get()).toEqual({ n: 0 });
     // A new question works as usual.
     await askQuestion(h, AMINA, { text: "Neue Frage" });
     expect(ticketRow(h, 1)).toMatchObject({ status: "open" });
+  });
+
+  it("forgets flows nobody went on with once their time is up (the flows.expire job)", async () => {
+    await h.handle(h.fake.userSendsCommand(AMINA, "frage"));
+    await h.handle(h.fake.userClicksButton(AMINA, h.fake.lastBotMessage(AMINA)!, "Wohnen"));
+    const flows = () => h.db.$client.prepare("select count(*) n from sessions where key like 'conversation:%'").get();
+    expect(await h.bot.runJob("flows.expire")).toBe(0);
+    expect(flows()).toEqual({ n: 1 });
+    h.advanceClock(24 * 3_600_000 + 60_000);
+    expect(await h.bot.runJob("flows.expire")).toBe(1);
+    expect(flows()).toEqual({ n: 0 });
+  });
+
+  it("takes the cancel word in either language (the language may change while the flow runs)", async () => {
+    await h.handle(h.fake.userSendsCommand(AMINA, "frage"));
+    const sent = await h.sentDuring(AMINA, () => h.handle(h.fake.userSendsText(AMINA, "cancel")));
+    expect(sent.map((m) => m.text)).toEqual(["Abgebrochen. Es wurde nichts gespeichert."]);
   });
 
   it("keeps an album together and relays several messages of one question in order", async () => {
