@@ -37,6 +37,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   );
 }
 
+function withoutParams(text: string): string {
+  // Up to the stack's first frame: a value may span lines.
+  return text.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, "\nparams: [redacted]");
+}
+
 const TOKEN_PATTERN = /\d{5,}:[A-Za-z0-9_-]{20,}/g;
 
 export function redactTokens(text: string): string {
@@ -45,14 +50,18 @@ export function redactTokens(text: string): string {
 
 /**
  * Errors keep their type, message and stack, but neither the payload of a failed Bot API call
- * (grammY attaches it, and it holds the message text) nor the context of a grammY BotError
- * (it holds the update and the configuration); a BotError is logged as the error it wraps.
+ * (grammY attaches it, and it holds the message text), nor the values of a failed query
+ * (drizzle attaches them as `params`), nor the context of a grammY BotError (it holds the update
+ * and the configuration); a BotError is logged as the error it wraps.
  */
 function serializeError(err: unknown): unknown {
   if (typeof err !== "object" || err === null) return err;
   if (err instanceof BotError) return serializeError(err.error);
   const serialized = err instanceof Error ? pino.stdSerializers.err(err) : err;
-  const { payload: _payload, ctx: _ctx, ...rest } = serialized as Record<string, unknown>;
+  const { payload: _payload, ctx: _ctx, params: _params, cause, ...fields } = serialized as Record<string, unknown>;
+  // drizzle also writes the values into the message ("Failed query: …\nparams: …").
+  const rest = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === "string" ? withoutParams(value) : value]));
   const name = (err as { name?: unknown }).name;
-  return typeof name === "string" ? { ...rest, type: name } : rest;
+  const withCause = cause === undefined ? rest : { ...rest, cause: serializeError((err as { cause?: unknown }).cause ?? cause) };
+  return typeof name === "string" ? { ...withCause, type: name } : withCause;
 }

@@ -3,10 +3,22 @@ import type { Logger } from "../logger.js";
 import type { BotContext } from "./context.js";
 import { isTelegramError } from "./telegram-errors.js";
 
-/** Database trouble that may pass (busy, locked, disk full, I/O): worth trying the update again. */
+/** SQLite's own messages for the same troubles (an error copied by a flow's replay log keeps only its message). */
+const TRANSIENT_MESSAGES = /database is locked|database table is locked|database or disk is full|disk I\/O error|unable to open database file/i;
+
+/**
+ * Database trouble that may pass (busy, locked, disk full, I/O): worth trying the update again.
+ * Recognised by better-sqlite3's `code`, also when wrapped (drizzle's query error keeps it as
+ * `cause`) or copied (a flow's `external` stores errors with their message only).
+ */
 export function isTransientDatabaseError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(code);
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === "string" && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(code)) return true;
+    if (typeof message === "string" && TRANSIENT_MESSAGES.test(message)) return true;
+    current = cause;
+  }
+  return false;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ConversationData, VersionedState } from "@grammyjs/conversations";
 import type { Db } from "../db/client.js";
 import { deleteEntriesOlderThan, sqliteKeyValueStore } from "../db/key-value.js";
+import { deferUntilDone } from "../updates/effects-fetch.js";
 
 /**
  * The version of the flows' saved state. A saved flow is replayed step by step, so a state saved
@@ -18,18 +19,25 @@ type FlowState = VersionedState<ConversationData>;
 
 /**
  * Where flows keep their state: the `sessions` table, key `conversation:<chat id>`, so they
- * survive a restart. States of another version are deleted as they are read (they may hold what
- * a person had written so far).
+ * survive a restart. The state an update leaves is written when the update is marked done (in
+ * the same transaction), so a crash or a transient database error before that replays the update
+ * from the state before it: a flow's steps are never taken twice. States of another version are
+ * deleted as they are read (they may hold what a person had written so far).
  */
 export function flowStorage(db: Db, clock: () => Date) {
   const store = sqliteKeyValueStore<FlowState>(db, KIND, clock);
   const adapter = {
-    ...store,
     read(key: string): FlowState | undefined {
       const state = store.read(key);
       if (state === undefined || state.version?.[1] === FLOW_STATE_VERSION) return state;
       store.delete(key);
       return undefined;
+    },
+    write(key: string, state: FlowState): void {
+      if (!deferUntilDone(() => store.write(key, state))) store.write(key, state);
+    },
+    delete(key: string): void {
+      if (!deferUntilDone(() => store.delete(key))) store.delete(key);
     },
   };
   return { type: "key" as const, version: FLOW_STATE_VERSION, adapter };

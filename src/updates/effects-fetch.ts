@@ -14,13 +14,33 @@ interface EffectScope {
   recordedEnd: number | undefined;
   /** Where the next live call is recorded. */
   nextSeq: number;
+  /** Writes put off until the update is marked done (see `deferUntilDone`); none outside the pipeline. */
+  deferred: Array<() => void> | undefined;
 }
 
 const scope = new AsyncLocalStorage<EffectScope>();
 
-/** Runs `fn` (the handling of one journaled update) so that its Bot API calls are recorded. */
-export function runInEffectScope<T>(updateId: number, fn: () => Promise<T>): Promise<T> {
-  return scope.run({ updateId, cursor: 0, recordedEnd: undefined, nextSeq: 0 }, fn);
+/**
+ * Runs `fn` (the handling of one journaled update) so that its Bot API calls are recorded.
+ * `deferred` collects the writes that must wait for the update to be marked done (the pipeline
+ * applies them in that transaction, and drops them when the attempt fails).
+ */
+export function runInEffectScope<T>(updateId: number, fn: () => Promise<T>, deferred?: Array<() => void>): Promise<T> {
+  return scope.run({ updateId, cursor: 0, recordedEnd: undefined, nextSeq: 0, deferred }, fn);
+}
+
+/**
+ * For state that a replay of the current update must not see yet, such as a flow's state after
+ * this update: the write is put off and made in the transaction that marks the update done. A
+ * crash or a failed attempt before that leaves the state as it was before the update, and the
+ * replay takes the same steps again (the effects record answers their calls). False outside the
+ * pipeline's scope: then the caller writes at once.
+ */
+export function deferUntilDone(write: () => void): boolean {
+  const deferred = scope.getStore()?.deferred;
+  if (!deferred) return false;
+  deferred.push(write);
+  return true;
 }
 
 /**

@@ -111,8 +111,11 @@ export class UpdatePipeline {
       return;
     }
     const started = performance.now();
-    await runInEffectScope(updateId, () => this.options.handle(update));
-    markUpdateDone(db, updateId, clock());
+    // Writes put off by this attempt (a flow's state) are made when it is marked done; a failed
+    // attempt's are dropped, so the next one starts from the state before the update.
+    const deferred: Array<() => void> = [];
+    await runInEffectScope(updateId, () => this.options.handle(update), deferred);
+    markUpdateDone(db, updateId, clock(), () => deferred.forEach((write) => write()));
     logger.info({ updateId, type: updateType(update), ms: Math.round(performance.now() - started) }, "update handled");
   }
 

@@ -73,8 +73,10 @@ export function recordAttempt(db: Db, updateId: number): number {
  * Marks an update as done. Its payload (which may hold a message text) and its recorded effects
  * are dropped at once: they are only needed while the update may still be replayed.
  */
-export function markUpdateDone(db: Db, updateId: number, now: Date): void {
+export function markUpdateDone(db: Db, updateId: number, now: Date, withWrites?: () => void): void {
   db.transaction((tx) => {
+    // Writes that belong to the update's outcome (a flow's state): done together, or not at all.
+    withWrites?.();
     tx.update(updateJournal)
       .set({ status: "done", finishedAt: now, payload: null })
       .where(eq(updateJournal.updateId, updateId))

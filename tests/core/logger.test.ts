@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { GrammyError } from "grammy";
 import { describe, expect, it } from "vitest";
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { createLogger } from "../../src/logger.js";
 
 function capture() {
@@ -35,6 +36,20 @@ describe("logger", () => {
     expect(line.err.method).toBe("sendMessage");
     expect(line.err.description).toBe("Bad Request: x");
     expect(JSON.stringify(line)).not.toContain("Müller");
+  });
+});
+
+describe("logger and database errors", () => {
+  it("drops the values of a failed query (drizzle's error carries them) and keeps the cause", () => {
+    const { logger, lines } = capture();
+    const cause = Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+    const error = new DrizzleQueryError('insert into "ticket_messages" ("text") values (?)', ["Frage zu\nFamilie Müller, geboren 01.02.1990"], cause);
+    logger.error({ err: error }, "failed");
+    const line = lines.join("");
+    expect(line).not.toContain("Müller");
+    expect(line).toContain("database is locked");
+    expect(line).toContain("params: [redacted]");
+    expect((JSON.parse(lines[0]!) as { err: { stack: string } }).err.stack).toMatch(/\n {4}at /);
   });
 });
 

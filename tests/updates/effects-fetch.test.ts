@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { journalUpdates, markUpdateDone } from "../../src/updates/repository.js";
-import { createDecisionRecorder, createEffectsFetch, runInEffectScope } from "../../src/updates/effects-fetch.js";
+import { isTransientDatabaseError } from "../../src/core/error-boundary.js";
+import { createDecisionRecorder, createEffectsFetch, deferUntilDone, runInEffectScope } from "../../src/updates/effects-fetch.js";
 import { routeUpdate } from "../../src/updates/routing.js";
 import { freshDb } from "../helpers/db.js";
 
@@ -143,5 +144,44 @@ describe("decisions remembered with an update's effects", () => {
     journalUpdates(db, [{ update_id: 12 }], routeUpdate, new Date());
     await runInEffectScope(12, handler);
     expect(decisions.at(-1)).toBe(false);
+  });
+});
+
+describe("writes put off until an update is done", () => {
+  it("are made in the transaction that marks it done, or not at all", async () => {
+    const db = freshDb();
+    journalUpdates(db, [{ update_id: 21 }, { update_id: 22 }], routeUpdate, new Date());
+    const log: string[] = [];
+    const deferred: Array<() => void> = [];
+    await runInEffectScope(21, async () => {
+      expect(deferUntilDone(() => log.push("state of 21"))).toBe(true);
+    }, deferred);
+    expect(log).toEqual([]);
+    markUpdateDone(db, 21, new Date(), () => deferred.forEach((write) => write()));
+    expect(log).toEqual(["state of 21"]);
+
+    // A write that fails leaves the update unfinished, to be tried again.
+    expect(() =>
+      markUpdateDone(db, 22, new Date(), () => {
+        throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+      }),
+    ).toThrow("database is locked");
+    expect(db.$client.prepare("select status from update_journal where update_id = 22").get()).toEqual({ status: "pending" });
+
+    // Outside the pipeline's scope nothing is put off: the caller writes at once.
+    expect(deferUntilDone(() => log.push("never"))).toBe(false);
+    await runInEffectScope(23, async () => expect(deferUntilDone(() => log.push("never"))).toBe(false));
+  });
+});
+
+describe("transient database errors", () => {
+  it("are recognised by code, wrapped by drizzle, or copied by a flow's replay log (message only)", () => {
+    const busy = Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+    expect(isTransientDatabaseError(busy)).toBe(true);
+    expect(isTransientDatabaseError(new Error("Failed query: insert …", { cause: busy }))).toBe(true);
+    expect(isTransientDatabaseError(structuredClone(busy))).toBe(true);
+    expect(isTransientDatabaseError(Object.assign(new Error("UNIQUE constraint failed"), { code: "SQLITE_CONSTRAINT_UNIQUE" }))).toBe(false);
+    expect(isTransientDatabaseError(new Error("something else"))).toBe(false);
+    expect(isTransientDatabaseError(undefined)).toBe(false);
   });
 });
