@@ -71,8 +71,6 @@ export function createDecisionRecorder(db: Db) {
   };
 }
 
-export type Remember = ReturnType<typeof createDecisionRecorder>;
-
 /** Reading methods have no effect worth de-duplicating. */
 function hasEffect(method: string): boolean {
   return !/^get/i.test(method) && method !== "sendChatAction";

@@ -89,7 +89,3 @@ export const circleMemberships = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.circleId] })],
 );
-
-export type HelperCircle = typeof helperCircles.$inferSelect;
-export type CircleContact = typeof circleContacts.$inferSelect;
-export type CircleChange = typeof circleChanges.$inferSelect;

@@ -50,12 +50,10 @@ export const tickets = sqliteTable(
   ],
 );
 
-export const MESSAGE_DIRECTIONS = ["in", "out"] as const;
 /** `in`: volunteer → staff; `out`: staff → volunteer. */
-export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
+export const MESSAGE_DIRECTIONS = ["in", "out"] as const;
 
 export const DELIVERY_STATES = ["pending", "delivered", "failed"] as const;
-export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /** One attachment of a message: kind (photo, document, ...) and Telegram's file id. */
 export interface StoredMedia {
