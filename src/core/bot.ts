@@ -116,7 +116,10 @@ export function createBot(deps: BotDeps): LotsenBot {
 
   // The features, in install order. Adding a capability is one line here (and its folder); one
   // that uses another gets that feature's public part (`api`) here too.
-  const account = accountFeature(featureDeps, { personalData: () => personalData });
+  const account = accountFeature(featureDeps, {
+    personalData: () => personalData,
+    settingsExtensions: () => [circles.api.settingsExtension],
+  });
   const faq = faqFeature(featureDeps);
   const circles = circlesFeature(featureDeps, { account: account.api });
   const features: Feature[] = [

@@ -8,7 +8,8 @@ import { createOnboarding } from "./onboarding.js";
 import { createPrivacy } from "./privacy.js";
 import { seedMunicipalities } from "./seed.js";
 import { createAccountService } from "./service.js";
-import { createSettings } from "./settings.js";
+import * as callbacks from "./callbacks.js";
+import { createSettings, type SettingsExtension } from "./settings.js";
 
 // For entry points that run without a bot (the circles CLI): the municipalities as the bot seeds them.
 export { OBERALLGAEU_MUNICIPALITIES, seedMunicipalities } from "./seed.js";
@@ -16,17 +17,25 @@ export { listMunicipalities } from "./repository.js";
 /** Lists of municipalities are paged ten at a time (the picker here, the directory's list). */
 export { MUNICIPALITIES_PER_PAGE } from "./keyboards.js";
 export type { Municipality, User } from "./schema.js";
+export type { SettingsExtension } from "./settings.js";
 
 /**
  * People and their account: onboarding (consent, language, municipalities), who is writing,
  * settings, privacy (/datenschutz, /meinedaten, /loeschen over every feature's part), blocking,
  * the help entry of the menu.
  */
-export function accountFeature(deps: FeatureDeps, wiring: { personalData: () => readonly PersonalDataPart[] }) {
+export function accountFeature(
+  deps: FeatureDeps,
+  wiring: {
+    personalData: () => readonly PersonalDataPart[];
+    /** Other features' settings in /einstellungen (e.g. the circles' "Mein Helferkreis"). */
+    settingsExtensions: () => readonly SettingsExtension[];
+  },
+) {
   const account = createAccountService({ db: deps.db, clock: deps.clock, defaultLocale: deps.config.defaultLocale });
   const picker = createMunicipalityPicker(account);
   const privacy = createPrivacy(account, wiring.personalData);
-  const settings = createSettings({ account, picker, sendDataExport: privacy.sendDataExport, askForDeletion: privacy.askForDeletion });
+  const settings = createSettings({ account, picker, extensions: wiring.settingsExtensions, sendDataExport: privacy.sendDataExport, askForDeletion: privacy.askForDeletion });
 
   const welcome = new Composer<BotContext>(createOnboarding(account, picker), privacy.middleware);
   const main = new Composer<BotContext>(picker.middleware, settings.middleware);
@@ -60,6 +69,8 @@ export function accountFeature(deps: FeatureDeps, wiring: { personalData: () => 
     municipalityIds: account.municipalityIds,
     municipalities: account.municipalities,
     municipalityNames: account.municipalityNames,
+    /** Callback data of "back to the settings": edits the message back to the settings view (for a settings extension's "Done"). */
+    settingsBack: callbacks.settings.pack({ action: "back" }),
   };
   return { feature, api };
 }

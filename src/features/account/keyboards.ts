@@ -53,16 +53,23 @@ export function municipalityKeyboard(t: Translate, state: MunicipalityPickerStat
   return keyboard.text(finish, (origin === "ob" ? callbacks.onboardingMunicipalitiesDone : callbacks.settingsMunicipalitiesDone).pack());
 }
 
-export function settingsKeyboard(t: Translate, notify: { trainings: boolean; announcements: boolean }): InlineKeyboard {
+/** The settings' buttons; `extra` are other features' settings (one row each, above data and deletion). */
+export function settingsKeyboard(
+  t: Translate,
+  notify: { trainings: boolean; announcements: boolean },
+  extra: ReadonlyArray<{ label: string; data: string }> = [],
+): InlineKeyboard {
   const state = (on: boolean) => t(on ? "settings.on" : "settings.off");
-  return new InlineKeyboard()
+  const keyboard = new InlineKeyboard()
     .text(t("settings.language"), callbacks.settings.pack({ action: "lang" }))
     .text(t("settings.municipalities"), callbacks.settings.pack({ action: "mun" }))
     .row()
     .text(t("settings.notifyTrainings", { state: state(notify.trainings) }), callbacks.notification.pack({ kind: "tr", on: !notify.trainings }))
     .row()
     .text(t("settings.notifyAnnouncements", { state: state(notify.announcements) }), callbacks.notification.pack({ kind: "an", on: !notify.announcements }))
-    .row()
+    .row();
+  for (const button of extra) keyboard.text(button.label, button.data).row();
+  return keyboard
     .text(t("settings.myData"), callbacks.settings.pack({ action: "data" }))
     .text(t("settings.delete"), callbacks.settings.pack({ action: "del" }));
 }

@@ -7,10 +7,24 @@ import { languageKeyboard, settingsKeyboard } from "./keyboards.js";
 import type { MunicipalityPicker } from "./municipality-picker.js";
 import type { AccountService } from "./service.js";
 
+/**
+ * A setting another feature adds to /einstellungen (wired in core/bot.ts, so account depends on
+ * no feature): a line of the settings text and a button. The button's callback data belongs to
+ * that feature, which handles the tap itself; to return, it edits the message back with
+ * account's "back" button (`settingsBack` of account's api).
+ */
+export interface SettingsExtension {
+  /** One line for the settings text: HTML, every value escaped. */
+  summary(ctx: BotContext): string;
+  /** The button: a plain-text label and the extending feature's callback data. */
+  button(ctx: BotContext): { label: string; data: string };
+}
+
 /** /einstellungen: one message that is edited in place as the person changes things. */
 export function createSettings(deps: {
   account: AccountService;
   picker: MunicipalityPicker;
+  extensions: () => readonly SettingsExtension[];
   sendDataExport(ctx: BotContext): Promise<void>;
   askForDeletion(ctx: BotContext): Promise<void>;
 }) {
@@ -26,7 +40,10 @@ export function createSettings(deps: {
       trainings: onOff(user.notifyTrainings),
       announcements: onOff(user.notifyAnnouncements),
     });
-    return { text, reply_markup: settingsKeyboard(ctx.t, { trainings: user.notifyTrainings, announcements: user.notifyAnnouncements }) };
+    const extensions = deps.extensions();
+    const lines = extensions.map((extension) => `\n${extension.summary(ctx)}`).join("");
+    const notify = { trainings: user.notifyTrainings, announcements: user.notifyAnnouncements };
+    return { text: text + lines, reply_markup: settingsKeyboard(ctx.t, notify, extensions.map((extension) => extension.button(ctx))) };
   }
 
   async function showSettings(ctx: BotContext): Promise<void> {

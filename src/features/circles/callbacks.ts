@@ -2,7 +2,8 @@ import { defineCallback, flag, int, oneOf } from "../../core/callback-data.js";
 
 /**
  * The directory's buttons. Prefixes: `hk` browsing (volunteers), `hke` the staff editor, `hkg`
- * linking a circle's own group, `hki` confirming a CSV import.
+ * linking a circle's own group, `hki` confirming a CSV import, `hkm` "Mein Helferkreis" in the
+ * settings.
  */
 const circleId = int(999_999_999);
 const page = int(999);
@@ -59,3 +60,10 @@ export const linkGroup = defineCallback("hkg:l:{circleId}", { circleId });
 export const linkGroupPage = defineCallback("hkg:p:{page}", { page });
 /** "Übernehmen" or "Abbrechen" under the summary of a checked CSV file (`token`: the file's message id). */
 export const circleImport = defineCallback("hki:{answer}:{token}", { answer: oneOf(["ok", "x"] as const), token: int(9_999_999_999) });
+
+/** "Mein Helferkreis": the picker at a page (also how the settings open it). */
+export const myCirclesPage = defineCallback("hkm:p:{page}", { page });
+/** Names a circle (on) or stops naming it: the state to set, so a replayed tap sets the same. */
+export const myCircleToggle = defineCallback("hkm:t:{page}:{circleId}:{on}", { page, circleId, on: flag });
+/** From a picker without circles: the directory. */
+export const myCirclesDirectory = defineCallback("hkm:d");

@@ -46,3 +46,30 @@ export function circleListKeyboard(circles: Circle[]): InlineKeyboard {
   for (const circle of circles) keyboard.text(circle.name, callbacks.directoryCircle.pack({ circleId: circle.id })).row();
   return keyboard;
 }
+
+/** "Mein Helferkreis": circles per page (one per row). */
+export const MY_CIRCLES_PER_PAGE = 8;
+
+/**
+ * The circles a volunteer may name, one per row, named ones ticked (✓); paging, then "Fertig"
+ * back to the settings (`done`: account's callback data).
+ */
+export function myCirclesKeyboard(
+  t: Translate,
+  state: { circles: Array<{ id: number; name: string }>; named: ReadonlySet<number>; page: number; done: string },
+): InlineKeyboard {
+  const { items, page, pages } = pageOf(state.circles, state.page, MY_CIRCLES_PER_PAGE);
+  const keyboard = new InlineKeyboard();
+  for (const circle of items) {
+    const named = state.named.has(circle.id);
+    keyboard.text(named ? `✓ ${circle.name}` : circle.name, callbacks.myCircleToggle.pack({ page, circleId: circle.id, on: !named })).row();
+  }
+  if (page > 0) keyboard.text(t("municipalities.previous"), callbacks.myCirclesPage.pack({ page: page - 1 }));
+  if (page < pages - 1) keyboard.text(t("municipalities.next"), callbacks.myCirclesPage.pack({ page: page + 1 }));
+  return keyboard.row().text(t("municipalities.done"), state.done);
+}
+
+/** No circle to name: the directory, or back to the settings. */
+export function noCirclesToNameKeyboard(t: Translate, back: string): InlineKeyboard {
+  return new InlineKeyboard().text(t("menu.circles"), callbacks.myCirclesDirectory.pack()).row().text(t("settings.back"), back);
+}

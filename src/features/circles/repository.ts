@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { municipalities } from "../../db/schema.js";
+import { municipalities, users } from "../../db/schema.js";
 import { normalizeName, sameContent, sortCircles, type Circle, type CircleDraft } from "./rules.js";
-import { circleChanges, circleContacts, circleMunicipalities, helperCircles, type CircleChangeAction } from "./schema.js";
+import { circleChanges, circleContacts, circleMemberships, circleMunicipalities, helperCircles, type CircleChangeAction } from "./schema.js";
 
 const collator = new Intl.Collator("de");
 
@@ -267,4 +267,104 @@ export function changesBy(db: Db, userId: number) {
 export function forgetChangesBy(db: Db, userId: number): void {
   db.update(circleChanges).set({ changedBy: null }).where(eq(circleChanges.changedBy, userId)).run();
   db.update(helperCircles).set({ updatedBy: null }).where(eq(helperCircles.updatedBy, userId)).run();
+}
+
+/*
+ * "Mein Helferkreis": the circles a volunteer names as their own (circle_memberships).
+ *
+ * A membership only counts while its circle is published: it is offered, shown in the settings and
+ * counted for broadcasts only then. Unpublishing a circle keeps its memberships (publishing it
+ * again brings them back, nobody has to pick it anew); deleting a circle removes them (foreign key
+ * cascade), and so does deleting a person's data.
+ */
+
+/** The circles a person named (published or not), sorted by name, with when they named each. */
+export function membershipsOf(db: Db, userId: number): Array<{ id: number; name: string; published: boolean; since: Date }> {
+  return db
+    .select({ id: helperCircles.id, name: helperCircles.name, published: helperCircles.published, since: circleMemberships.createdAt })
+    .from(circleMemberships)
+    .innerJoin(helperCircles, eq(helperCircles.id, circleMemberships.circleId))
+    .where(eq(circleMemberships.userId, userId))
+    .all()
+    .sort((a, b) => collator.compare(a.name, b.name));
+}
+
+/**
+ * The circles a person may name: the published circles covering any of their municipalities, and
+ * the published ones they named already (so they can still untick one after moving). The seeded
+ * examples are made up and never offered. Sorted by name.
+ */
+export function circlesOffered(db: Db, userId: number, municipalityIds: number[]): Array<{ id: number; name: string }> {
+  const named = db.select({ id: circleMemberships.circleId }).from(circleMemberships).where(eq(circleMemberships.userId, userId));
+  const covering = municipalityIds.length > 0 ? inArray(circleMunicipalities.municipalityId, municipalityIds) : sql`0`;
+  return db
+    .selectDistinct({ id: helperCircles.id, name: helperCircles.name })
+    .from(helperCircles)
+    .leftJoin(circleMunicipalities, eq(circleMunicipalities.circleId, helperCircles.id))
+    .where(and(eq(helperCircles.published, true), eq(helperCircles.isExample, false), or(covering, inArray(helperCircles.id, named))))
+    .all()
+    .sort((a, b) => collator.compare(a.name, b.name));
+}
+
+/** Names (on) or stops naming (off) a circle; setting the state it has already is no change. */
+export function setMembership(db: Db, userId: number, circleId: number, on: boolean, at: Date): void {
+  if (on) db.insert(circleMemberships).values({ userId, circleId, createdAt: at }).onConflictDoNothing().run();
+  else db.delete(circleMemberships).where(and(eq(circleMemberships.userId, userId), eq(circleMemberships.circleId, circleId))).run();
+}
+
+export function deleteMembershipsOf(db: Db, userId: number): void {
+  db.delete(circleMemberships).where(eq(circleMemberships.userId, userId)).run();
+}
+
+/**
+ * Who may get announcements: active (has not blocked the bot), onboarded and not opted out. These
+ * are account's columns, joined here through the schema barrel (the documented exception).
+ */
+const receivesAnnouncements = and(eq(users.status, "active"), isNotNull(users.onboardedAt), eq(users.notifyAnnouncements, true));
+
+/** Published circles, sorted by name, with the number of volunteers who named them and may get announcements. */
+export function audienceCircles(db: Db): Array<{ id: number; name: string; members: number; groupChatId: number | null }> {
+  const counts = new Map(
+    db
+      .select({ circleId: circleMemberships.circleId, members: sql<number>`count(*)` })
+      .from(circleMemberships)
+      .innerJoin(users, eq(users.id, circleMemberships.userId))
+      .where(receivesAnnouncements)
+      .groupBy(circleMemberships.circleId)
+      .all()
+      .map((row) => [row.circleId, row.members] as const),
+  );
+  return db
+    .select({ id: helperCircles.id, name: helperCircles.name, groupChatId: helperCircles.telegramChatId })
+    .from(helperCircles)
+    .where(eq(helperCircles.published, true))
+    .all()
+    .sort((a, b) => collator.compare(a.name, b.name))
+    .map((circle) => ({ id: circle.id, name: circle.name, members: counts.get(circle.id) ?? 0, groupChatId: circle.groupChatId }));
+}
+
+/** Distinct ids of the volunteers who named one of these published circles and may get announcements, ascending. */
+export function memberIdsOf(db: Db, circleIds: readonly number[]): number[] {
+  if (circleIds.length === 0) return [];
+  return db
+    .selectDistinct({ id: users.id })
+    .from(circleMemberships)
+    .innerJoin(users, eq(users.id, circleMemberships.userId))
+    .innerJoin(helperCircles, eq(helperCircles.id, circleMemberships.circleId))
+    .where(and(inArray(circleMemberships.circleId, [...circleIds]), eq(helperCircles.published, true), receivesAnnouncements))
+    .orderBy(asc(users.id))
+    .all()
+    .map((row) => row.id);
+}
+
+/** The linked Telegram groups of published circles (of these circles, or of all), by circle id. */
+export function linkedGroups(db: Db, circleIds?: readonly number[]): Array<{ circleId: number; chatId: number }> {
+  if (circleIds?.length === 0) return [];
+  return db
+    .select({ circleId: helperCircles.id, chatId: helperCircles.telegramChatId })
+    .from(helperCircles)
+    .where(and(eq(helperCircles.published, true), isNotNull(helperCircles.telegramChatId), circleIds ? inArray(helperCircles.id, [...circleIds]) : undefined))
+    .orderBy(asc(helperCircles.id))
+    .all()
+    .map((row) => ({ circleId: row.circleId, chatId: row.chatId! }));
 }

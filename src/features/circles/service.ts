@@ -2,22 +2,35 @@ import type { Db } from "../../db/client.js";
 import { sqliteKeyValueStore } from "../../db/key-value.js";
 import { checkCirclesCsv, createImportConfirmation, exportCirclesCsv, type PendingImport } from "./import-service.js";
 import {
+  audienceCircles,
   changesBy,
+  circlesOffered,
   circleNameTaken,
   circleOfGroup,
   deleteCircle,
+  deleteMembershipsOf,
   findCircle,
   forgetChangesBy,
+  linkedGroups,
   linkGroup,
   listCircles,
+  memberIdsOf,
+  membershipsOf,
   publishedCircleNamesCovering,
   saveCircle,
+  setMembership,
   unlinkGroup,
 } from "./repository.js";
 import { publicView, type CircleDraft, type NamedMunicipality } from "./rules.js";
 
 /** The helper-circle directory: circles, their contacts and groups, CSV import and export, the change log. */
-export function createCirclesService(deps: { db: Db; clock: () => Date; municipalities: () => NamedMunicipality[] }) {
+export function createCirclesService(deps: {
+  db: Db;
+  clock: () => Date;
+  municipalities: () => NamedMunicipality[];
+  /** The municipalities a person chose (account's). */
+  municipalityIdsOf: (userId: number) => number[];
+}) {
   const { db, clock } = deps;
   // A checked CSV file waiting for "Übernehmen", per staff member (key: their id = their private
   // chat, so erasing their data removes it too).
@@ -47,12 +60,28 @@ export function createCirclesService(deps: { db: Db; clock: () => Date; municipa
     ofGroup: (chatId: number) => circleOfGroup(db, chatId),
     /** Names of the published circles covering these municipalities (a ticket's header). */
     publishedNamesCovering: (municipalityIds: number[]) => publishedCircleNamesCovering(db, municipalityIds),
-    /** Changes this person made to the directory, for /meinedaten. */
+    /** "Mein Helferkreis": the circles a person may name (see `circlesOffered`). */
+    offeredTo: (userId: number) => circlesOffered(db, userId, deps.municipalityIdsOf(userId)),
+    /** The published circles a person named, sorted by name (unpublished ones are kept but do not count). */
+    namedBy: (userId: number) => membershipsOf(db, userId).filter((circle) => circle.published),
+    setMembership: (userId: number, circleId: number, on: boolean) => setMembership(db, userId, circleId, on, clock()),
+    /** Broadcasts: published circles with the number of volunteers who named them and get announcements. */
+    audienceCircles: () => audienceCircles(db),
+    memberIdsOf: (circleIds: readonly number[]) => memberIdsOf(db, circleIds),
+    linkedGroups: (circleIds?: readonly number[]) => linkedGroups(db, circleIds),
+    /** Changes this person made to the directory and the circles they named, for /meinedaten. */
     exportPart: (userId: number) => ({
       helperCircleChanges: changesBy(db, userId).map((change) => ({ circle: change.circle, action: change.action, at: change.at.toISOString() })),
+      myHelperCircles: membershipsOf(db, userId).map((circle) => ({ circle: circle.name, published: circle.published, since: circle.since.toISOString() })),
     }),
-    /** On /loeschen: the change log keeps what was changed and when, no longer by whom. */
-    erasePart: (userId: number) => forgetChangesBy(db, userId),
+    /**
+     * On /loeschen: the change log keeps what was changed and when, no longer by whom; the circles
+     * the person named go (deleting the users row cascades too; this does not rely on it).
+     */
+    erasePart: (userId: number) => {
+      forgetChangesBy(db, userId);
+      deleteMembershipsOf(db, userId);
+    },
   };
 }
 
