@@ -20,6 +20,9 @@ const HINTS: Record<string, string> = {
 /** Plain http is accepted only on this machine (a local Bot API server or the tests' fake). */
 const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 
+/** "21-7": from 21:00 to 7:00 (hours 0-23). */
+const QUIET_HOURS = /^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/;
+
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const baseSchema = z.object({
@@ -68,6 +71,18 @@ const baseSchema = z.object({
   REMINDER_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(48)),
   RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(180)),
   DELIVERY_RETRY_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
+  MESSAGES_PER_SECOND: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ error: "must be a number" }).min(1, { error: "must be at least 1" }).max(30, { error: "must be at most 30 (Telegram's limit)" }).default(25),
+  ),
+  BROADCAST_QUIET_HOURS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(QUIET_HOURS, { error: "must be two hours such as 21-7 (from 21:00 to 7:00), or empty for none" })
+      .refine((value) => new Set(value.split("-").map(Number)).size === 2, { error: "must name two different hours, such as 21-7" })
+      .optional(),
+  ),
 });
 
 const pollingSchema = baseSchema.extend({
@@ -137,6 +152,12 @@ interface CommonConfig {
     /** How often undelivered questions and answers are tried again. */
     retrySeconds: number;
   };
+  delivery: {
+    /** The ceiling for all sending together; Telegram allows about 30 messages a second. */
+    perSecond: number;
+    /** Hours (local time) in which queued deliveries wait: from `from`:00 to `to`:00. */
+    quietHours: { from: number; to: number } | undefined;
+  };
 }
 
 export type Config =
@@ -160,6 +181,11 @@ export class ConfigError extends Error {
 export function databasePathFromEnv(env: Record<string, string | undefined>, cwd = process.cwd()): string {
   const file = baseSchema.shape.DATABASE_PATH.parse(env.DATABASE_PATH);
   return file === ":memory:" ? file : path.resolve(cwd, file);
+}
+
+function parseQuietHours(value: string): { from: number; to: number } {
+  const [from, to] = value.split("-").map(Number) as [number, number];
+  return { from, to };
 }
 
 /** Reads and validates the environment. Pure: pass `process.env` or a test object. */
@@ -195,6 +221,10 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
       reminderHours: e.REMINDER_HOURS,
       retentionDays: e.RETENTION_DAYS,
       retrySeconds: e.DELIVERY_RETRY_SECONDS,
+    },
+    delivery: {
+      perSecond: e.MESSAGES_PER_SECOND,
+      quietHours: e.BROADCAST_QUIET_HOURS === undefined ? undefined : parseQuietHours(e.BROADCAST_QUIET_HOURS),
     },
   };
   if (e.BOT_MODE === "webhook") {

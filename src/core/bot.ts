@@ -9,7 +9,9 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import { deleteEntriesOfChat } from "../db/key-value.js";
 import { accountFeature } from "../features/account/index.js";
+import { broadcastsFeature } from "../features/broadcasts/index.js";
 import { circlesFeature } from "../features/circles/index.js";
+import { deliveryFeature } from "../features/delivery/index.js";
 import { faqFeature } from "../features/faq/index.js";
 import { operationsFeature } from "../features/operations/index.js";
 import { questionsFeature } from "../features/questions/index.js";
@@ -29,6 +31,7 @@ import { htmlByDefault } from "./html.js";
 import { createI18n, type I18n } from "./i18n.js";
 import type { Job } from "./jobs.js";
 import { createMainMenu } from "./menu.js";
+import { RateBudget, spendFromBudget } from "./rate-budget.js";
 import { StaffDirectory } from "./staff.js";
 
 export interface BotDeps {
@@ -40,6 +43,8 @@ export interface BotDeps {
   botInfo?: UserFromGetMe;
   /** The HTTP client under the effects journal (default node-fetch); the benchmark passes a stub. */
   fetch?: NonNullable<ApiClientOptions["fetch"]>;
+  /** Telegram's sending budget (engine tests pass one on a fake clock); default: MESSAGES_PER_SECOND on real time. */
+  budget?: RateBudget;
 }
 
 /**
@@ -98,11 +103,16 @@ export function createBot(deps: BotDeps): LotsenBot {
   // the bot and the delivery API, so limits are shared (conversations: see below).
   const throttler = throttleSending(apiThrottler(THROTTLE));
   const retry = autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 });
-  bot.api.config.use(throttler, retry, htmlByDefault);
+  // Telegram's budget, shared with the delivery engine: what these APIs send is spent from it
+  // without waiting (replies first), and the engine's queue fills the rest. Real time, not the
+  // (test-movable) clock: Telegram counts seconds.
+  const budget = deps.budget ?? new RateBudget({ perSecond: config.delivery.perSecond, now: () => Date.now() });
+  const spend = spendFromBudget(budget);
+  bot.api.config.use(spend, throttler, retry, htmlByDefault);
   // Work with its own queue in the database: rather than keep a person waiting through a long
   // backoff, it retries once, then reports the message as queued and tries again later.
   const deliveryApi = new Api(config.botToken, client);
-  deliveryApi.config.use(throttler, autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 10, rethrowHttpErrors: true }));
+  deliveryApi.config.use(spend, throttler, autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 10, rethrowHttpErrors: true }));
 
   const staff = new StaffDirectory({
     staffChatId: config.staffChatId,
@@ -122,11 +132,19 @@ export function createBot(deps: BotDeps): LotsenBot {
   });
   const faq = faqFeature(featureDeps);
   const circles = circlesFeature(featureDeps, { account: account.api });
+  const delivery = deliveryFeature(featureDeps, {
+    api: new Api(config.botToken, client),
+    budget,
+    markBlocked: account.api.markBlocked,
+    dropGroupLink: circles.api.dropGroupLink,
+  });
   const features: Feature[] = [
     account.feature,
     questionsFeature(featureDeps, { account: account.api, circles: circles.api, faq: faq.api }).feature,
     faq.feature,
     circles.feature,
+    delivery.feature,
+    broadcastsFeature(featureDeps, { account: account.api, circles: circles.api, delivery: delivery.api }).feature,
     trainingsFeature().feature,
     operationsFeature(featureDeps, { account: account.api }).feature,
   ];

@@ -31,3 +31,43 @@ export function formatDate(date: Date, locale: Locale, timeZone: string): string
 export function formatList(items: string[], locale: Locale): string {
   return new Intl.ListFormat(LOCALE_TAGS[locale], { type: "conjunction" }).format(items);
 }
+
+/** The UTC instant of a local wall-clock time in a time zone. */
+export function zonedToUtc(year: number, month: number, day: number, h: number, m: number, s: number, ms: number, timeZone: string): Date {
+  const guess = Date.UTC(year, month - 1, day, h, m, s, ms);
+  const offset = offsetAt(new Date(guess), timeZone);
+  const first = guess - offset;
+  // Near a daylight-saving change the offset at the result may differ from the guess's.
+  return new Date(guess - offsetAt(new Date(first), timeZone));
+}
+
+function offsetAt(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/**
+ * A date and time as staff type it, `TT.MM.JJJJ HH:MM` (also `T.M.JJ H:MM` or `HH.MM`), as a
+ * wall-clock time in `timeZone`. Undefined for anything else or an impossible date.
+ */
+export function parseDateTime(input: string, timeZone: string): Date | undefined {
+  const match = /^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\s*,?\s+(\d{1,2})[:.](\d{2})(?:\s*uhr)?$/i.exec(input.trim());
+  if (!match) return undefined;
+  const [day, month, rawYear, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
+  const year = match[3]!.length === 2 ? 2000 + rawYear : rawYear;
+  if (hour > 23 || minute > 59) return undefined;
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  return zonedToUtc(year, month, day, hour, minute, 0, 0, timeZone);
+}

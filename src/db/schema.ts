@@ -9,3 +9,5 @@ export * from "../features/account/schema.js";
 export * from "../features/questions/schema.js";
 export * from "../features/faq/schema.js";
 export * from "../features/circles/schema.js";
+export * from "../features/delivery/schema.js";
+export * from "../features/broadcasts/schema.js";

@@ -29,6 +29,8 @@ export const BLANK_SETTINGS = {
   REMINDER_HOURS: "",
   RETENTION_DAYS: "",
   DELIVERY_RETRY_SECONDS: "",
+  MESSAGES_PER_SECOND: "",
+  BROADCAST_QUIET_HOURS: "",
 };
 
 export interface BotProcess {

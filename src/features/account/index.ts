@@ -18,6 +18,7 @@ export { listMunicipalities } from "./repository.js";
 export { MUNICIPALITIES_PER_PAGE } from "./keyboards.js";
 export type { Municipality, User } from "./schema.js";
 export type { SettingsExtension } from "./settings.js";
+export type { NoticeTopic } from "./repository.js";
 
 /**
  * People and their account: onboarding (consent, language, municipalities), who is writing,
@@ -71,6 +72,11 @@ export function accountFeature(
     municipalityNames: account.municipalityNames,
     /** Callback data of "back to the settings": edits the message back to the settings view (for a settings extension's "Done"). */
     settingsBack: callbacks.settings.pack({ action: "back" }),
+    /** Who receives announcements or training notices (onboarded, not blocked, not opted out). */
+    noticeAudience: account.noticeAudience,
+    noticeAudienceByMunicipality: account.noticeAudienceByMunicipality,
+    receivesNotices: account.receivesNotices,
+    firstNames: account.firstNames,
   };
   return { feature, api };
 }

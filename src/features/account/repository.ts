@@ -89,3 +89,51 @@ export function insertMunicipalities(db: Db, names: readonly string[]): void {
     .onConflictDoNothing({ target: municipalities.name })
     .run();
 }
+
+export type NoticeTopic = "announcements" | "trainings";
+
+/** Who receives notices of a topic: onboarded, not blocked, not opted out. */
+function receives(topic: NoticeTopic) {
+  return and(
+    eq(users.status, "active"),
+    sql`${users.onboardedAt} is not null`,
+    eq(topic === "announcements" ? users.notifyAnnouncements : users.notifyTrainings, true),
+  );
+}
+
+/** People who receive notices of `topic`, optionally only those active in one of these municipalities. */
+export function noticeAudience(db: Db, topic: NoticeTopic, municipalityIds?: readonly number[]): Array<{ id: number; locale: User["locale"] }> {
+  const columns = { id: users.id, locale: users.locale };
+  if (municipalityIds === undefined) return db.select(columns).from(users).where(receives(topic)).orderBy(users.id).all();
+  if (municipalityIds.length === 0) return [];
+  return db
+    .selectDistinct(columns)
+    .from(users)
+    .innerJoin(userMunicipalities, eq(userMunicipalities.userId, users.id))
+    .where(and(receives(topic), inArray(userMunicipalities.municipalityId, [...municipalityIds])))
+    .orderBy(users.id)
+    .all();
+}
+
+/** How many receive notices of `topic`, per municipality they named. */
+export function noticeAudienceByMunicipality(db: Db, topic: NoticeTopic): Map<number, number> {
+  const rows = db
+    .select({ municipalityId: userMunicipalities.municipalityId, n: sql<number>`count(*)` })
+    .from(users)
+    .innerJoin(userMunicipalities, eq(userMunicipalities.userId, users.id))
+    .where(receives(topic))
+    .groupBy(userMunicipalities.municipalityId)
+    .all();
+  return new Map(rows.map((row) => [row.municipalityId, row.n]));
+}
+
+export function receivesNotices(db: Db, userId: number, topic: NoticeTopic): boolean {
+  return db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), receives(topic))).get() !== undefined;
+}
+
+/** First names by id (reports name people by first name only). */
+export function firstNames(db: Db, ids: readonly number[]): Map<number, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db.select({ id: users.id, firstName: users.firstName }).from(users).where(inArray(users.id, [...ids])).all();
+  return new Map(rows.map((row) => [row.id, row.firstName]));
+}

@@ -13,6 +13,11 @@ import {
   setUserStatus,
   updateUser,
   userMunicipalityIds,
+  noticeAudience,
+  noticeAudienceByMunicipality,
+  receivesNotices,
+  firstNames,
+  type NoticeTopic,
   type UserChanges,
 } from "./repository.js";
 import type { UserStatus } from "./schema.js";
@@ -35,6 +40,10 @@ export function createAccountService(deps: { db: Db; clock: () => Date; defaultL
     municipalities: () => listMunicipalities(db),
     municipalityExists: (id: number) => findMunicipality(db, id) !== undefined,
     municipalityNames: (ids: number[]) => municipalityNames(db, ids),
+    noticeAudience: (topic: NoticeTopic, municipalityIds?: readonly number[]) => noticeAudience(db, topic, municipalityIds),
+    noticeAudienceByMunicipality: (topic: NoticeTopic) => noticeAudienceByMunicipality(db, topic),
+    receivesNotices: (userId: number, topic: NoticeTopic) => receivesNotices(db, userId, topic),
+    firstNames: (ids: readonly number[]) => firstNames(db, ids),
 
     /** The account's own part of /meinedaten. */
     exportPart(userId: number): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type { Locale } from "../../config.js";
-import { formatDateTime } from "../../core/format.js";
+import { formatDateTime, zonedToUtc } from "../../core/format.js";
 import type { Translate } from "../../core/i18n.js";
 
 // The team's out-of-office notice: the date as staff type it, the text as volunteers see it.
@@ -45,29 +45,4 @@ function localDate(instant: Date, timeZone: string): { year: number; month: numb
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return { year: get("year"), month: get("month"), day: get("day") };
-}
-
-/** The UTC instant of a local wall-clock time in a time zone. */
-function zonedToUtc(year: number, month: number, day: number, h: number, m: number, s: number, ms: number, timeZone: string): Date {
-  const guess = Date.UTC(year, month - 1, day, h, m, s, ms);
-  const offset = offsetAt(new Date(guess), timeZone);
-  const first = guess - offset;
-  // Near a daylight-saving change the offset at the result may differ from the guess's.
-  return new Date(guess - offsetAt(new Date(first), timeZone));
-}
-
-function offsetAt(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }

@@ -93,6 +93,8 @@ describe("staff", () => {
       "kreis_neu",
       "kreis_bearbeiten",
       "kreise_export",
+      "rundschreiben",
+      "rundschreiben_liste",
       "status",
       "hilfe",
     ]);

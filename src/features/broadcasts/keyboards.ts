@@ -1,0 +1,79 @@
+import { InlineKeyboard } from "grammy";
+import type { Translate } from "../../core/i18n.js";
+import { pageOf } from "../../core/paging.js";
+import { MUNICIPALITIES_PER_PAGE } from "../account/index.js";
+import * as callbacks from "./callbacks.js";
+import type { AudienceChoices, BroadcastView } from "./service.js";
+
+export function cancelKeyboard(t: Translate): InlineKeyboard {
+  return new InlineKeyboard().text(t("broadcasts.cancel"), callbacks.cancel.pack());
+}
+
+export function audienceKindKeyboard(t: Translate, choices: AudienceChoices): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t("broadcasts.audience.all", { count: choices.all }), callbacks.audienceKind.pack({ kind: "all" }))
+    .row()
+    .text(t("broadcasts.audience.municipalities"), callbacks.audienceKind.pack({ kind: "mun" }))
+    .row()
+    .text(t("broadcasts.audience.circles"), callbacks.audienceKind.pack({ kind: "circ" }))
+    .row()
+    .text(t("broadcasts.audience.groups", { count: choices.groups }), callbacks.audienceKind.pack({ kind: "groups" }))
+    .row()
+    .text(t("broadcasts.cancel"), callbacks.cancel.pack());
+}
+
+const mark = (on: boolean, label: string) => (on ? `✅ ${label}` : label);
+
+export function municipalityKeyboard(t: Translate, choices: AudienceChoices, selected: ReadonlySet<number>, requestedPage: number): InlineKeyboard {
+  const { items, page, pages } = pageOf(choices.municipalities, requestedPage, MUNICIPALITIES_PER_PAGE);
+  const keyboard = new InlineKeyboard();
+  items.forEach((m, i) => {
+    const on = selected.has(m.id);
+    keyboard.text(mark(on, `${m.name} (${m.volunteers})`), callbacks.toggleMunicipality.pack({ id: m.id, on: !on, page }));
+    if (i % 2 === 1) keyboard.row();
+  });
+  keyboard.row();
+  if (pages > 1) {
+    if (page > 0) keyboard.text("◀️", callbacks.municipalityPage.pack({ page: page - 1 }));
+    keyboard.text(`${page + 1}/${pages}`, callbacks.municipalityPage.pack({ page }));
+    if (page < pages - 1) keyboard.text("▶️", callbacks.municipalityPage.pack({ page: page + 1 }));
+    keyboard.row();
+  }
+  return keyboard.text(t("broadcasts.audience.back"), callbacks.back.pack()).text(t("broadcasts.audience.done"), callbacks.done.pack());
+}
+
+export function circleKeyboard(t: Translate, choices: AudienceChoices, selected: ReadonlySet<number>, groups: boolean): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const circle of choices.circles) {
+    const on = selected.has(circle.id);
+    keyboard.text(mark(on, `${circle.name} (${circle.volunteers})`), callbacks.toggleCircle.pack({ id: circle.id, on: !on })).row();
+  }
+  if (choices.circles.some((c) => c.hasGroup)) {
+    keyboard.text(mark(groups, t("broadcasts.audience.withGroups")), callbacks.withGroups.pack({ on: !groups })).row();
+  }
+  return keyboard.text(t("broadcasts.audience.back"), callbacks.back.pack()).text(t("broadcasts.audience.done"), callbacks.done.pack());
+}
+
+export function previewKeyboard(t: Translate, canSend: boolean): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  if (canSend) keyboard.text(t("broadcasts.preview.sendNow"), callbacks.sendNow.pack()).text(t("broadcasts.preview.schedule"), callbacks.schedule.pack()).row();
+  return keyboard.text(t("broadcasts.preview.changeAudience"), callbacks.changeAudience.pack()).text(t("broadcasts.cancel"), callbacks.cancel.pack());
+}
+
+export function listKeyboard(t: Translate, views: readonly BroadcastView[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const { job } of views) {
+    if (job.status === "running" || job.status === "scheduled") keyboard.text(t("broadcasts.list.stop", { id: job.id }), callbacks.askStop.pack({ id: job.id })).row();
+    else keyboard.text(t("broadcasts.list.report", { id: job.id }), callbacks.report.pack({ id: job.id })).row();
+  }
+  return keyboard.text(t("broadcasts.list.refresh"), callbacks.list.pack());
+}
+
+export function confirmStopKeyboard(t: Translate, jobId: number): InlineKeyboard {
+  return new InlineKeyboard().text(t("broadcasts.stop.yes"), callbacks.confirmStop.pack({ id: jobId })).text(t("broadcasts.stop.no"), callbacks.list.pack());
+}
+
+export function reportKeyboard(t: Translate, jobId: number, undelivered: number): InlineKeyboard | undefined {
+  if (undelivered === 0) return undefined;
+  return new InlineKeyboard().text(t("broadcasts.report.csv"), callbacks.failures.pack({ id: jobId }));
+}

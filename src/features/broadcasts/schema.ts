@@ -1,0 +1,27 @@
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { timestamp } from "../../db/columns.js";
+
+/** Who a broadcast goes to, as staff chose it (names are looked up when shown). */
+export type Audience =
+  | { kind: "all" }
+  | { kind: "municipalities"; ids: number[] }
+  | { kind: "circles"; ids: number[]; withGroups: boolean }
+  | { kind: "groups" };
+
+/**
+ * A broadcast (Rundschreiben): what staff chose. What is sent, to whom and how it went is its
+ * delivery job (same id) in the delivery engine.
+ */
+export const broadcasts = sqliteTable("broadcasts", {
+  /** The delivery job's id. */
+  jobId: integer("job_id").primaryKey({ autoIncrement: false }),
+  /** The staff member who sent it; null after they deleted their data. */
+  authorId: integer("author_id"),
+  audience: text("audience", { mode: "json" }).$type<Audience>().notNull(),
+  /** The audience when it was queued. */
+  volunteers: integer("volunteers").notNull(),
+  groups: integer("groups").notNull(),
+  createdAt: timestamp("created_at").notNull(),
+});
+
+export type Broadcast = typeof broadcasts.$inferSelect;

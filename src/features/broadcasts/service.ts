@@ -1,0 +1,152 @@
+import { stringify } from "csv-stringify/sync";
+import type { Locale } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import type { AccountApi } from "../account/index.js";
+import type { DeliveryApi, DeliveryCounts, DeliveryJob, Recipient } from "../delivery/index.js";
+import { broadcastsBy, findBroadcast, forgetAuthor, insertBroadcast, recentBroadcasts } from "./repository.js";
+import type { Audience, Broadcast } from "./schema.js";
+
+export const BROADCAST_KIND = "broadcast";
+
+/** What broadcasts need of the helper-circle directory. */
+export interface CircleAudienceSource {
+  audienceCircles(): Array<{ id: number; name: string; members: number; groupChatId: number | null }>;
+  memberIdsOf(circleIds: readonly number[]): number[];
+  linkedGroups(circleIds?: readonly number[]): Array<{ circleId: number; chatId: number }>;
+}
+
+export interface AudienceChoices {
+  all: number;
+  municipalities: Array<{ id: number; name: string; volunteers: number }>;
+  circles: Array<{ id: number; name: string; volunteers: number; hasGroup: boolean }>;
+  groups: number;
+}
+
+export interface BroadcastView {
+  broadcast: Broadcast;
+  job: DeliveryJob;
+  counts: DeliveryCounts;
+}
+
+/** Broadcasts: audiences resolved to recipients, queued with the delivery engine, listed and reported. */
+export function createBroadcastService(deps: {
+  db: Db;
+  clock: () => Date;
+  account: Pick<AccountApi, "noticeAudience" | "noticeAudienceByMunicipality" | "municipalities" | "receivesNotices" | "firstNames">;
+  circles: CircleAudienceSource;
+  delivery: DeliveryApi;
+}) {
+  const { db, account, circles, delivery } = deps;
+
+  /** The people and groups an audience reaches now (people: not blocked, not opted out). */
+  function resolve(audience: Audience): { volunteers: Recipient[]; groups: Recipient[] } {
+    const people = (list: Array<{ id: number; locale: Locale | null }>) => list.map((p) => ({ chatId: p.id, locale: p.locale }));
+    switch (audience.kind) {
+      case "all":
+        return { volunteers: people(account.noticeAudience("announcements")), groups: [] };
+      case "municipalities":
+        return { volunteers: people(account.noticeAudience("announcements", audience.ids)), groups: [] };
+      case "circles": {
+        const members = new Set(circles.memberIdsOf(audience.ids));
+        const volunteers = people(account.noticeAudience("announcements").filter((p) => members.has(p.id)));
+        const groups = audience.withGroups ? circles.linkedGroups(audience.ids).map((g) => ({ chatId: g.chatId })) : [];
+        return { volunteers, groups };
+      }
+      case "groups":
+        return { volunteers: [], groups: circles.linkedGroups().map((g) => ({ chatId: g.chatId })) };
+    }
+  }
+
+  return {
+    resolve,
+
+    counts(audience: Audience): { volunteers: number; groups: number } {
+      const { volunteers, groups } = resolve(audience);
+      return { volunteers: volunteers.length, groups: groups.length };
+    },
+
+    /** Everything the audience step offers, with counts. */
+    choices(): AudienceChoices {
+      const perMunicipality = account.noticeAudienceByMunicipality("announcements");
+      const circleList = circles.audienceCircles();
+      return {
+        all: account.noticeAudience("announcements").length,
+        municipalities: account.municipalities().map((m) => ({ id: m.id, name: m.name, volunteers: perMunicipality.get(m.id) ?? 0 })),
+        circles: circleList.map((c) => ({ id: c.id, name: c.name, volunteers: c.members, hasGroup: c.groupChatId !== null })),
+        groups: circles.linkedGroups().length,
+      };
+    },
+
+    /**
+     * Queues the broadcast: every recipient is stored before the first message goes out.
+     * Idempotent by `key` (a replayed tap queues nothing twice).
+     */
+    send(input: { key: string; authorId: number; fromChatId: number; messageIds: number[]; audience: Audience; sendAt?: Date }) {
+      const { volunteers, groups } = resolve(input.audience);
+      const queued = delivery.enqueue({
+        kind: BROADCAST_KIND,
+        key: `broadcast:${input.key}`,
+        content: { type: "copy", fromChatId: input.fromChatId, messageIds: input.messageIds },
+        recipients: [...volunteers, ...groups],
+        sendAt: input.sendAt,
+        createdBy: input.authorId,
+      });
+      insertBroadcast(db, {
+        jobId: queued.jobId,
+        authorId: input.authorId,
+        audience: input.audience,
+        volunteers: volunteers.length,
+        groups: groups.length,
+        createdAt: deps.clock(),
+      });
+      const broadcast = findBroadcast(db, queued.jobId)!;
+      return { jobId: queued.jobId, volunteers: broadcast.volunteers, groups: broadcast.groups };
+    },
+
+    /** At send time: still someone who wants announcements, or a group still linked. */
+    eligible(chatId: number): boolean {
+      if (chatId > 0) return account.receivesNotices(chatId, "announcements");
+      return circles.linkedGroups().some((group) => group.chatId === chatId);
+    },
+
+    view(jobId: number): BroadcastView | undefined {
+      const broadcast = findBroadcast(db, jobId);
+      const job = delivery.job(jobId);
+      if (!broadcast || !job) return undefined;
+      return { broadcast, job, counts: delivery.progress(jobId) };
+    },
+
+    /** Scheduled and running first, then the most recent. */
+    list(limit: number): BroadcastView[] {
+      const views = recentBroadcasts(db, 50).flatMap((broadcast) => {
+        const job = delivery.job(broadcast.jobId);
+        return job ? [{ broadcast, job, counts: delivery.progress(broadcast.jobId) }] : [];
+      });
+      const open = views.filter((v) => v.job.status === "running" || v.job.status === "scheduled");
+      const ended = views.filter((v) => v.job.status !== "running" && v.job.status !== "scheduled");
+      return [...open, ...ended].slice(0, limit);
+    },
+
+    stop: (jobId: number) => delivery.stop(jobId, "stopped by staff"),
+
+    /** The rows that did not arrive, as CSV: first names (groups: their circle) and the reason, no texts. */
+    failuresCsv(jobId: number, labels: { group: string; unknown: string; status: (status: string) => string; header: [string, string, string] }): string {
+      const rows = delivery.undelivered(jobId);
+      const names = account.firstNames(rows.filter((r) => r.chatId > 0).map((r) => r.chatId));
+      const circleNames = new Map(circles.audienceCircles().flatMap((c) => (c.groupChatId === null ? [] : [[c.groupChatId, c.name] as const])));
+      const lines = rows.map((row) => [
+        row.chatId > 0 ? (names.get(row.chatId) ?? labels.unknown) : `${labels.group} ${circleNames.get(row.chatId) ?? ""}`.trim(),
+        labels.status(row.status),
+        row.error ?? "",
+      ]);
+      return stringify([labels.header, ...lines], { bom: true });
+    },
+
+    exportPart: (userId: number) => ({
+      broadcastsSent: broadcastsBy(db, userId).map((b) => ({ id: b.jobId, at: b.createdAt.toISOString(), volunteers: b.volunteers, groups: b.groups })),
+    }),
+    erasePart: (userId: number) => forgetAuthor(db, userId),
+  };
+}
+
+export type BroadcastService = ReturnType<typeof createBroadcastService>;

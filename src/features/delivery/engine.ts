@@ -1,0 +1,396 @@
+import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import type { Locale } from "../../config.js";
+import { messagesOf, type RateBudget } from "../../core/rate-budget.js";
+import { describeTelegramError, telegramErrorKind } from "../../core/telegram-errors.js";
+import type { Db } from "../../db/client.js";
+import type { Logger } from "../../logger.js";
+import { outsideEffectScope } from "../../updates/effects-fetch.js";
+import { quietUntil, type QuietHours } from "./quiet-hours.js";
+import * as repo from "./repository.js";
+import type { DeliveryJob } from "./schema.js";
+
+/**
+ * What a job sends:
+ * - `copy`: the author's message(s) copied as they are (an album in one `copyMessages`), so
+ *   formatting and media survive;
+ * - `text`: an HTML text (and buttons) per language, rendered by the owner when it enqueues;
+ *   each recipient gets their language, else `fallback`.
+ */
+export type DeliveryContent =
+  | { type: "copy"; fromChatId: number; messageIds: number[] }
+  | { type: "text"; texts: Partial<Record<Locale, string>>; keyboards?: Partial<Record<Locale, InlineKeyboardMarkup>>; fallback: Locale };
+
+export interface Recipient {
+  chatId: number;
+  /** People: their language (texts); groups: none. */
+  locale?: Locale | null;
+}
+
+export interface EnqueueRequest {
+  kind: string;
+  /** Idempotency: the same key (a replayed update) returns the job made the first time. */
+  key: string;
+  content: DeliveryContent;
+  recipients: readonly Recipient[];
+  /** Default: now. */
+  sendAt?: Date;
+  /** Higher goes first. Default 0. */
+  priority?: number;
+  createdBy?: number;
+}
+
+/** What the owner of a kind decides and hears. */
+export interface DeliveryKind {
+  /** Asked right before each send: is this chat still in the audience (not opted out meanwhile)? */
+  eligible?(chatId: number): boolean;
+  /** The job started sending (also told after a restart if it was not yet). */
+  started?(job: DeliveryJob): Promise<void> | void;
+  /** The job ended (done or stopped), every row settled. Told once, also after a restart. */
+  ended?(job: DeliveryJob): Promise<void> | void;
+}
+
+export interface EngineDeps {
+  db: Db;
+  clock: () => Date;
+  logger: Logger;
+  /** An API without throttling of its own: the engine keeps to the budget itself. */
+  api: Api;
+  budget: RateBudget;
+  timezone: string;
+  quietHours: QuietHours | undefined;
+  /** A person blocked the bot (403). */
+  onBlocked(userId: number): void;
+  /** The bot can no longer write into this group (removed, chat gone). */
+  onGroupGone(chatId: number): void;
+}
+
+/** Calls in flight at once (Telegram answers in ~100 ms; 30/s needs a few in parallel). */
+const MAX_IN_FLIGHT = 8;
+/** Failed attempts (server errors, no connection) before a row is given up. */
+export const MAX_ATTEMPTS = 5;
+const BACKOFF_MS = 30_000;
+/** How long the sender sleeps at most before it looks at the database again. */
+const IDLE_CHECK_MS = 5_000;
+const BATCH = 100;
+
+/**
+ * The delivery engine: a persistent queue in SQLite and one sender in the bot process that works
+ * through it within Telegram's limits (the shared `RateBudget`: replies first), resumable after
+ * any stop or crash without sending a row twice (the row is marked in flight before its call, and
+ * its outcome is written as soon as Telegram answers).
+ */
+export class DeliveryEngine {
+  private readonly kinds = new Map<string, DeliveryKind>();
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private halted = false;
+  private closed = false;
+  private recovered = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly busyChats = new Set<number>();
+  private telling: Promise<void> | undefined;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** The owner of a kind registers its rules and listeners (when the bot is assembled). */
+  register(kind: string, handlers: DeliveryKind): void {
+    this.kinds.set(kind, handlers);
+  }
+
+  /**
+   * Stores the job and every recipient (one row per chat) before anything is sent, then wakes the
+   * sender. Idempotent by `key`.
+   */
+  enqueue(request: EnqueueRequest): { jobId: number; recipients: number; created: boolean } {
+    const now = this.deps.clock();
+    const { job, created } = repo.insertJob(
+      this.deps.db,
+      {
+        kind: request.kind,
+        key: request.key,
+        content: request.content,
+        status: "scheduled",
+        priority: request.priority ?? 0,
+        sendAt: request.sendAt ?? now,
+        createdBy: request.createdBy ?? null,
+        createdAt: now,
+      },
+      request.recipients.map((r) => ({ chatId: r.chatId, locale: r.locale ?? null })),
+    );
+    if (created) this.deps.logger.info({ jobId: job.id, kind: job.kind, recipients: request.recipients.length, sendAt: job.sendAt }, "delivery job queued");
+    this.kick();
+    return { jobId: job.id, recipients: repo.countsOf(this.deps.db, job.id).pending, created };
+  }
+
+  /** Stops a scheduled or running job: what is not yet sent stays unsent. */
+  stop(jobId: number, reason = "stopped"): DeliveryJob | undefined {
+    const job = repo.stopJob(this.deps.db, jobId, this.deps.clock(), reason);
+    if (job) {
+      this.deps.logger.info({ jobId, reason }, "delivery job stopped");
+      this.kick();
+    }
+    return job;
+  }
+
+  job(jobId: number): DeliveryJob | undefined {
+    return repo.findJob(this.deps.db, jobId);
+  }
+
+  /** Live counts per row status. */
+  progress(jobId: number): repo.Counts {
+    return repo.countsOf(this.deps.db, jobId);
+  }
+
+  /** Rows that did not arrive (blocked, gone, failed) with the reason. */
+  undelivered(jobId: number) {
+    return repo.undelivered(this.deps.db, jobId);
+  }
+
+  /** Every row of a job (outcomes per recipient). */
+  outcomes(jobId: number) {
+    return repo.deliveriesOf(this.deps.db, jobId);
+  }
+
+  recent(kind: string, limit: number): DeliveryJob[] {
+    return repo.jobsOfKind(this.deps.db, kind, limit);
+  }
+
+  /** Wakes the sender (after a restart, a new job, a stop). Runs outside any update's effects. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.loop) {
+      this.wake?.();
+      return;
+    }
+    this.halted = false;
+    this.loop = outsideEffectScope(() => this.run()).finally(() => {
+      this.loop = undefined;
+    });
+  }
+
+  /** Tells owners about started and ended jobs they have not heard of (also after a restart). */
+  tellOwners(): Promise<void> {
+    this.telling ??= outsideEffectScope(() => this.tell()).finally(() => {
+      this.telling = undefined;
+    });
+    return this.telling;
+  }
+
+  /** Finishes the calls in flight and pauses the sender (a clean stop); a later `kick` resumes. */
+  async idle(): Promise<void> {
+    this.halted = true;
+    this.wake?.();
+    await this.loop;
+    await this.telling;
+  }
+
+  /** Stops for good without waiting (tests). */
+  close(): void {
+    this.closed = true;
+    this.halted = true;
+    this.wake?.();
+  }
+
+  /** Forgets content and rows of jobs that ended before `cutoff` (retention); counts stay. */
+  forgetEndedBefore(cutoff: Date): number {
+    return repo.forgetEndedBefore(this.deps.db, cutoff);
+  }
+
+  private async run(): Promise<void> {
+    const { db, logger } = this.deps;
+    if (!this.recovered) {
+      this.recovered = true;
+      const requeued = repo.requeueInFlight(db);
+      if (requeued > 0) logger.warn({ count: requeued }, "deliveries in flight when the bot stopped are sent again");
+    }
+    try {
+      while (!this.halted) {
+        const now = this.deps.clock();
+        const started = repo.startDueJobs(db, now);
+        if (started.length > 0) void this.tellOwners();
+        const quiet = quietUntil(now, this.deps.quietHours, this.deps.timezone);
+        if (quiet) {
+          await this.sleep(Math.min(quiet.getTime() - now.getTime(), 60_000));
+          continue;
+        }
+        const due = repo.dueDeliveries(db, now.getTime(), BATCH);
+        if (due.length === 0) {
+          if (this.inFlight.size > 0) {
+            await Promise.race(this.inFlight);
+            continue;
+          }
+          const next = Math.min(repo.nextScheduledAt(db)?.getTime() ?? Infinity, repo.nextRetryAt(db) ?? Infinity);
+          if (next === Infinity) return;
+          await this.sleep(Math.min(Math.max(next - now.getTime(), 10), IDLE_CHECK_MS));
+          continue;
+        }
+        await this.work(due);
+      }
+    } catch (error) {
+      logger.error({ err: error }, "delivery sender stopped by an error; it resumes at its next turn");
+    } finally {
+      await Promise.allSettled(this.inFlight);
+    }
+  }
+
+  /** Sends a batch of due rows as the budget allows; returns when it is done or must look again. */
+  private async work(due: repo.DueDelivery[]): Promise<void> {
+    const { budget, db } = this.deps;
+    let sentAny = false;
+    let chatWait = Infinity;
+    for (const row of due) {
+      if (this.halted) return;
+      if (this.busyChats.has(row.chatId)) continue;
+      const content = row.content as DeliveryContent | null;
+      const messages = content?.type === "copy" ? messagesOf("copyMessages", { message_ids: content.messageIds }) : 1;
+      // The whole bot's budget first (sleep until there is room), then this chat's own limit.
+      for (let overall = budget.waitForAny(); overall > 0 && !this.halted; overall = budget.waitForAny()) await this.sleep(overall);
+      if (this.halted) return;
+      const wait = budget.waitFor(row.chatId, messages);
+      if (wait > 0) {
+        chatWait = Math.min(chatWait, wait);
+        continue;
+      }
+      if (quietUntil(this.deps.clock(), this.deps.quietHours, this.deps.timezone)) return;
+      while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
+      const eligible = this.kinds.get(row.kind)?.eligible?.(row.chatId) ?? true;
+      if (!eligible) {
+        if (repo.markSending(db, row.id)) this.settle(row, { status: "skipped", error: "no longer in the audience" });
+        continue;
+      }
+      if (!content || !repo.markSending(db, row.id)) continue;
+      budget.spend(row.chatId, messages);
+      sentAny = true;
+      this.busyChats.add(row.chatId);
+      const call = this.send(row, content).finally(() => {
+        this.busyChats.delete(row.chatId);
+        this.inFlight.delete(call);
+      });
+      this.inFlight.add(call);
+    }
+    // Every due row waits for its chat's limit (a busy group): sleep until the first may go.
+    if (!sentAny && chatWait !== Infinity) await this.sleep(Math.min(chatWait, IDLE_CHECK_MS));
+  }
+
+  private async send(row: repo.DueDelivery, content: DeliveryContent): Promise<void> {
+    const { api, logger } = this.deps;
+    try {
+      let messageId: number;
+      if (content.type === "copy") {
+        if (content.messageIds.length === 1) {
+          messageId = (await api.copyMessage(row.chatId, content.fromChatId, content.messageIds[0]!)).message_id;
+        } else {
+          messageId = (await api.copyMessages(row.chatId, content.fromChatId, content.messageIds))[0]!.message_id;
+        }
+      } else {
+        const locale = row.locale ?? content.fallback;
+        const text = content.texts[locale] ?? content.texts[content.fallback] ?? "";
+        const keyboard = content.keyboards?.[locale] ?? content.keyboards?.[content.fallback];
+        messageId = (
+          await api.sendMessage(row.chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...(keyboard ? { reply_markup: keyboard } : {}) })
+        ).message_id;
+      }
+      this.settle(row, { status: "sent", messageId });
+    } catch (error) {
+      try {
+        this.failed(row, error);
+      } catch (dbError) {
+        // The row stays "sending"; the next start sends it again.
+        logger.error({ err: dbError, deliveryId: row.id }, "could not record a delivery's outcome");
+      }
+    }
+  }
+
+  private failed(row: repo.DueDelivery, error: unknown): void {
+    const { budget, db, clock, logger } = this.deps;
+    const reason = describeTelegramError(error);
+    const now = clock().getTime();
+    switch (telegramErrorKind(error)) {
+      case "tooManyRequests": {
+        const seconds = Number((error as { parameters?: { retry_after?: number } }).parameters?.retry_after ?? 5);
+        budget.pauseChat(row.chatId, seconds);
+        repo.requeue(db, row.id, now + seconds * 1000, { uncount: true });
+        logger.warn({ retryAfter: seconds, jobId: row.jobId }, "Telegram asked the sender to slow down (429)");
+        return;
+      }
+      case "blocked":
+        if (row.chatId > 0) {
+          this.settle(row, { status: "blocked", error: reason });
+          this.deps.onBlocked(row.chatId);
+        } else {
+          this.settle(row, { status: "gone", error: reason });
+          this.deps.onGroupGone(row.chatId);
+        }
+        return;
+      case "chatNotFound":
+        this.settle(row, { status: "gone", error: reason });
+        if (row.chatId < 0) this.deps.onGroupGone(row.chatId);
+        return;
+      case "messageNotFound":
+        // The author deleted the message to copy: nobody else can get it either.
+        this.settle(row, { status: "failed", error: reason });
+        this.stop(row.jobId, "message to copy was deleted");
+        return;
+      case "serverError":
+      case "network":
+      case undefined:
+        if (row.attempts + 1 < MAX_ATTEMPTS) {
+          repo.requeue(db, row.id, now + BACKOFF_MS * 2 ** row.attempts, { error: reason });
+          return;
+        }
+        this.settle(row, { status: "failed", error: reason });
+        return;
+      default:
+        // Telegram refuses this request as such (400, 401, 404, 409): again would not help.
+        this.settle(row, { status: "failed", error: reason });
+    }
+  }
+
+  private settle(row: repo.DueDelivery, outcome: { status: "sent" | "blocked" | "gone" | "failed" | "skipped"; messageId?: number; error?: string }): void {
+    const now = this.deps.clock();
+    repo.settle(this.deps.db, row.id, { ...outcome, at: now });
+    const ended = repo.finishIfComplete(this.deps.db, row.jobId, now);
+    if (ended) {
+      this.deps.logger.info({ jobId: ended.id, kind: ended.kind, sent: ended.sent, blocked: ended.blocked, gone: ended.gone, failed: ended.failed }, "delivery job done");
+    }
+    if (ended || repo.findJob(this.deps.db, row.jobId)?.status === "stopped") void this.tellOwners();
+  }
+
+  private async tell(): Promise<void> {
+    const { db, clock, logger } = this.deps;
+    for (const job of repo.unannouncedStarts(db)) {
+      try {
+        await this.kinds.get(job.kind)?.started?.(job);
+        repo.markStartAnnounced(db, job.id, clock());
+      } catch (error) {
+        logger.warn({ err: error, jobId: job.id }, "could not announce a delivery job's start; trying again later");
+      }
+    }
+    for (const job of repo.unreportedJobs(db)) {
+      // A stopped job is reported once the rows in flight at the stop have settled.
+      if (repo.countsOf(db, job.id).sending > 0) continue;
+      try {
+        const settled = repo.findJob(db, job.id) ?? job;
+        await this.kinds.get(job.kind)?.ended?.(settled);
+        repo.markReported(db, job.id, clock());
+      } catch (error) {
+        logger.warn({ err: error, jobId: job.id }, "could not report a delivery job's end; trying again later");
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}
