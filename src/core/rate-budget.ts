@@ -20,7 +20,7 @@ export interface RateBudgetOptions {
   perSecond: number;
   /** Messages the overall bucket may hold (a short burst). Default 1. */
   burst?: number;
-  /** Messages per second into one private chat. Default 1. */
+  /** Messages per second into one chat (private or group). Default 1. */
   privatePerSecond?: number;
   /** Messages per minute into one group. Default 20. */
   groupPerMinute?: number;
@@ -102,10 +102,11 @@ export class RateBudget {
   private chatWait(chatId: number, now: number): number {
     const log = this.chats.get(chatId);
     if (!log || log.length === 0) return 0;
-    if (chatId > 0) return Math.max(0, log[log.length - 1]! + this.privateGapMs - now);
+    const gap = Math.max(0, log[log.length - 1]! + this.privateGapMs - now);
+    if (chatId > 0) return gap;
     const recent = log.filter((at) => at > now - 60_000);
-    if (recent.length < this.groupPerMinute) return 0;
-    return Math.max(0, recent[recent.length - this.groupPerMinute]! + 60_000 - now);
+    if (recent.length < this.groupPerMinute) return gap;
+    return Math.max(gap, recent[recent.length - this.groupPerMinute]! + 60_000 - now);
   }
 
   private refill(now: number): void {

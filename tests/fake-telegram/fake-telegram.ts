@@ -901,6 +901,7 @@ export class FakeTelegram extends EventEmitter {
     fromRecord: ChatRecord,
     messageId: unknown,
     removeCaption: boolean,
+    extra: Partial<Message> = {},
   ): Message | undefined {
     const stored = this.findMessage(fromRecord, messageId);
     if (!stored) return undefined;
@@ -914,7 +915,7 @@ export class FakeTelegram extends EventEmitter {
       Object.assign(content, this.captionContent(caption));
     }
     const markup = validateReplyMarkup(params.reply_markup);
-    const copy = { ...content, ...this.markupContent(markup) };
+    const copy = { ...content, ...this.markupContent(markup), ...extra };
     return this.storeMessage(target.record, this.botUser, copy, { ...target, fromBot: true });
   }
 
@@ -930,8 +931,15 @@ export class FakeTelegram extends EventEmitter {
     const fromRecord = this.chatRecord(params.from_chat_id);
     const target = this.sendTarget(params);
     const ids = Array.isArray(params.message_ids) ? params.message_ids : [];
+    // Album grouping is kept: parts of one album become one new album.
+    const albums = new Map<string, string>();
     const copies = ids
-      .map((id) => this.copyOne({}, target, fromRecord, id, isTrue(params.remove_caption)))
+      .map((id) => {
+        const group = this.findMessage(fromRecord, id)?.message.media_group_id;
+        if (group !== undefined && !albums.has(group)) albums.set(group, String(13_700_000_000_000_000n + BigInt(++this.mediaGroupCounter)));
+        const extra = group === undefined ? {} : { media_group_id: albums.get(group) };
+        return this.copyOne({}, target, fromRecord, id, isTrue(params.remove_caption), extra);
+      })
       .filter((message): message is Message => message !== undefined);
     if (copies.length === 0) throw badRequest("there are no messages to copy");
     return copies.map((message) => ({ message_id: message.message_id }));

@@ -90,6 +90,7 @@ export class DeliveryEngine {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly busyChats = new Set<number>();
   private telling: Promise<void> | undefined;
+  private tellAgain = false;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -120,7 +121,8 @@ export class DeliveryEngine {
     );
     if (created) this.deps.logger.info({ jobId: job.id, kind: job.kind, recipients: request.recipients.length, sendAt: job.sendAt }, "delivery job queued");
     this.kick();
-    return { jobId: job.id, recipients: repo.countsOf(this.deps.db, job.id).pending, created };
+    const counts = repo.countsOf(this.deps.db, job.id);
+    return { jobId: job.id, recipients: Object.values(counts).reduce((sum, n) => sum + n, 0), created };
   }
 
   /** Stops a scheduled or running job: what is not yet sent stays unsent. */
@@ -128,7 +130,7 @@ export class DeliveryEngine {
     const job = repo.stopJob(this.deps.db, jobId, this.deps.clock(), reason);
     if (job) {
       this.deps.logger.info({ jobId, reason }, "delivery job stopped");
-      this.kick();
+      void this.tellOwners();
     }
     return job;
   }
@@ -164,14 +166,26 @@ export class DeliveryEngine {
       return;
     }
     this.halted = false;
-    this.loop = outsideEffectScope(() => this.run()).finally(() => {
+    // From the next turn of the event loop: whoever enqueued finishes its own records first
+    // (e.g. the broadcast that the engine's "started" event describes).
+    this.loop = outsideEffectScope(() => new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.run())).finally(() => {
       this.loop = undefined;
     });
   }
 
   /** Tells owners about started and ended jobs they have not heard of (also after a restart). */
   tellOwners(): Promise<void> {
-    this.telling ??= outsideEffectScope(() => this.tell()).finally(() => {
+    if (this.telling) {
+      // A pass is running: one more after it, which sees what changed meanwhile.
+      this.tellAgain = true;
+      return this.telling;
+    }
+    this.telling = outsideEffectScope(async () => {
+      do {
+        this.tellAgain = false;
+        await this.tell();
+      } while (this.tellAgain && !this.closed);
+    }).finally(() => {
       this.telling = undefined;
     });
     return this.telling;

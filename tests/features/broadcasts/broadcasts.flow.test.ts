@@ -1,0 +1,289 @@
+import type { Message } from "grammy/types";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { setUserMunicipality } from "../../../src/features/account/repository.js";
+import { linkGroup, setMembership } from "../../../src/features/circles/repository.js";
+import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
+import { onboard } from "../../helpers/onboard.js";
+
+const VOLUNTEERS = [1001, 1002, 1003, 1004];
+const OPTED_OUT = 1005;
+const CIRCLE_GROUP = -1003000000001;
+
+let h: FlowHarness;
+
+function row<T>(sql: string, ...params: unknown[]): T {
+  return h.db.$client.prepare(sql).get(...params) as T;
+}
+const municipalityId = (name: string) => row<{ id: number }>("select id from municipalities where name = ?", name).id;
+const circleId = (name: string) => row<{ id: number }>("select id from helper_circles where name = ?", name).id;
+const jobCount = () => row<{ n: number }>("select count(*) as n from delivery_jobs").n;
+
+async function eventually(check: () => boolean, timeoutMs = 8000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not reached in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const last = (chatId: number) => h.fake.lastBotMessage(chatId)!;
+const click = (chatId: number, message: Message, button: string) => h.handle(h.fake.userClicksButton(chatId, message, button));
+/** The staff member's last message with buttons (the flow's current step). */
+const step = () => [...h.fake.botMessages(STAFF_ADMIN)].reverse().find((m) => m.reply_markup)!;
+const copiesIn = (chatId: number) => h.fake.botMessages(chatId).filter((m) => m.text === "Neue Regeln ab Januar" || m.caption === "Flyer");
+
+/** /rundschreiben and the announcement (bold "Neue Regeln" with a link). */
+async function compose(): Promise<void> {
+  await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "rundschreiben"));
+  expect(last(STAFF_ADMIN).text).toContain("Neues Rundschreiben");
+  await h.handle(
+    h.fake.userSendsText(STAFF_ADMIN, "Neue Regeln ab Januar", {
+      entities: [
+        { type: "bold", offset: 0, length: 11 },
+        { type: "text_link", offset: 15, length: 6, url: "https://example.org/regeln" },
+      ],
+    }),
+  );
+}
+
+beforeEach(async () => {
+  h = await createFlowHarness();
+  h.fake.addGroup({ id: CIRCLE_GROUP, title: "Helferkreis Sonthofen (Gruppe)", botStatus: "member", members: [] });
+  for (const [i, id] of [...VOLUNTEERS, OPTED_OUT].entries()) {
+    h.fake.addUser({ id, first_name: i === 0 ? "<b>Amina</b> & Co" : `Person${i}`, language_code: "de" });
+    await onboard(h, id);
+  }
+  h.db.$client.prepare("update users set notify_announcements = 0 where id = ?").run(OPTED_OUT);
+  const sonthofen = municipalityId("Sonthofen");
+  setUserMunicipality(h.db, 1001, sonthofen, true);
+  setUserMunicipality(h.db, 1002, sonthofen, true);
+  setUserMunicipality(h.db, OPTED_OUT, sonthofen, true);
+  setUserMunicipality(h.db, 1003, municipalityId("Immenstadt i. Allgäu"), true);
+  const circle = circleId("Helferkreis Asyl Sonthofen");
+  setMembership(h.db, 1003, circle, true, new Date());
+  setMembership(h.db, 1004, circle, true, new Date());
+  linkGroup(h.db, circle, CIRCLE_GROUP, { by: null, at: new Date() });
+});
+
+afterEach(async () => {
+  await h.bot.idle();
+  await h.close();
+});
+
+describe("/rundschreiben", () => {
+  it("is for staff only, and in the staff group points to the private chat", async () => {
+    await h.handle(h.fake.userSendsCommand(1001, "rundschreiben"));
+    expect(last(1001).text).toBe("Dieser Befehl ist dem Lotsen-Team vorbehalten.");
+    await h.handle(h.fake.userSendsCommand(STAFF_MEMBER, "rundschreiben", undefined, { chatId: STAFF_CHAT_ID }));
+    expect(h.fake.lastBotMessage(STAFF_CHAT_ID)?.text).toContain("im privaten Chat mit mir");
+    expect(jobCount()).toBe(0);
+  });
+
+  it("sends to all volunteers: counts, the preview as the copy itself, then every one gets it exactly once, formatting intact, and a report", async () => {
+    await compose();
+    const audience = step();
+    expect(audience.text).toContain("Wer soll das Rundschreiben bekommen?");
+    // Four volunteers: the one who turned announcements off is not counted.
+    expect(buttonTexts(audience)).toEqual(["👥 Alle Ehrenamtlichen (4)", "🏘 Gemeinden wählen", "🤝 Helferkreise wählen", "💬 Alle Gruppen der Helferkreise (1)", "✖️ Abbrechen"]);
+    await click(STAFF_ADMIN, audience, "👥 Alle Ehrenamtlichen (4)");
+    const [intro, preview, summary] = h.fake.botMessages(STAFF_ADMIN).slice(-3);
+    expect(intro!.text).toContain("Vorschau");
+    expect(preview!.text).toBe("Neue Regeln ab Januar");
+    expect(preview!.entities).toEqual([
+      { type: "bold", offset: 0, length: 11 },
+      { type: "text_link", offset: 15, length: 6, url: "https://example.org/regeln" },
+    ]);
+    expect(summary!.text).toContain("an 4 Ehrenamtliche und 0 Gruppen (alle Ehrenamtlichen)");
+    expect(buttonTexts(summary)).toEqual(["📣 Jetzt senden", "🕒 Planen", "👥 Empfänger ändern", "✖️ Abbrechen"]);
+    expect(jobCount()).toBe(0);
+
+    await click(STAFF_ADMIN, summary!, "📣 Jetzt senden");
+    expect(last(STAFF_ADMIN).text).toMatch(/Rundschreiben #1 geht jetzt an 4 Ehrenamtliche und 0 Gruppen/);
+    await eventually(() => h.fake.botMessages(STAFF_ADMIN).some((m) => m.text?.includes("ist fertig")));
+    for (const id of VOLUNTEERS) {
+      expect(copiesIn(id)).toHaveLength(1);
+      expect(copiesIn(id)[0]!.entities).toEqual(preview!.entities);
+    }
+    expect(copiesIn(OPTED_OUT)).toHaveLength(0);
+    const staffLines = h.fake.messages(STAFF_CHAT_ID).map((m) => m.text);
+    expect(staffLines).toContain("📣 Rundschreiben #1 wird gesendet, an 4 Ehrenamtliche und 0 Gruppen.");
+    expect(staffLines).toContain("✅ Rundschreiben #1 ist fertig: 4 gesendet, 0 nicht zugestellt.");
+    const report = last(STAFF_ADMIN).text!;
+    expect(report).toContain("Gesendet: 4");
+    expect(report).toContain("Bot blockiert: 0");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("sends to chosen municipalities, the count following each choice", async () => {
+    await compose();
+    await click(STAFF_ADMIN, step(), "🏘 Gemeinden wählen");
+    let picker = step();
+    expect(picker.text).toContain("Bisher: an 0 Ehrenamtliche und 0 Gruppen");
+    expect(buttonTexts(picker)).toContain("Altusried (0)");
+    // 28 municipalities, ten a page: Sonthofen is on the third.
+    await click(STAFF_ADMIN, picker, "▶️");
+    await click(STAFF_ADMIN, h.fake.message(STAFF_ADMIN, picker.message_id)!, "▶️");
+    picker = h.fake.message(STAFF_ADMIN, picker.message_id)!;
+    expect(buttonTexts(picker)).toContain("3/3");
+    const sonthofen = buttonTexts(picker).find((b) => b.startsWith("Sonthofen"));
+    expect(sonthofen).toBe("Sonthofen (2)");
+    await click(STAFF_ADMIN, picker, sonthofen!);
+    picker = h.fake.message(STAFF_ADMIN, picker.message_id)!;
+    expect(picker.text).toContain("Bisher: an 2 Ehrenamtliche und 0 Gruppen");
+    expect(buttonTexts(picker)).toContain("✅ Sonthofen (2)");
+    await click(STAFF_ADMIN, picker, "Weiter ▶️");
+    const summary = last(STAFF_ADMIN);
+    expect(summary.text).toContain("an 2 Ehrenamtliche und 0 Gruppen (Gemeinden: Sonthofen)");
+    await click(STAFF_ADMIN, summary, "📣 Jetzt senden");
+    await eventually(() => copiesIn(1001).length + copiesIn(1002).length === 2);
+    await h.bot.idle();
+    expect([1003, 1004, OPTED_OUT].map((id) => copiesIn(id).length)).toEqual([0, 0, 0]);
+  });
+
+  it("sends to a helper circle's volunteers and, if chosen, its group; or to all circle groups", async () => {
+    await compose();
+    await click(STAFF_ADMIN, step(), "🤝 Helferkreise wählen");
+    let picker = step();
+    const label = buttonTexts(picker).find((b) => b.startsWith("Helferkreis Asyl Sonthofen"))!;
+    expect(label).toBe("Helferkreis Asyl Sonthofen (2)");
+    await click(STAFF_ADMIN, picker, label);
+    picker = h.fake.message(STAFF_ADMIN, picker.message_id)!;
+    await click(STAFF_ADMIN, picker, "auch an die Gruppen dieser Kreise");
+    picker = h.fake.message(STAFF_ADMIN, picker.message_id)!;
+    expect(picker.text).toContain("Bisher: an 2 Ehrenamtliche und 1 Gruppe");
+    await click(STAFF_ADMIN, picker, "Weiter ▶️");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
+    await eventually(() => copiesIn(CIRCLE_GROUP).length === 1 && copiesIn(1003).length === 1 && copiesIn(1004).length === 1);
+
+    await compose();
+    await click(STAFF_ADMIN, step(), "💬 Alle Gruppen der Helferkreise (1)");
+    expect(last(STAFF_ADMIN).text).toContain("an 0 Ehrenamtliche und 1 Gruppe (alle Gruppen der Helferkreise)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
+    await eventually(() => copiesIn(CIRCLE_GROUP).length === 2);
+    await h.bot.idle();
+    expect(copiesIn(1001)).toHaveLength(0);
+  });
+
+  it("can be cancelled at every step, and nothing is queued", async () => {
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "rundschreiben"));
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "abbrechen"));
+    expect(last(STAFF_ADMIN).text).toBe("Das Rundschreiben ist verworfen; es wurde nichts gesendet.");
+
+    await compose();
+    await click(STAFF_ADMIN, step(), "✖️ Abbrechen");
+    expect(last(STAFF_ADMIN).text).toBe("Das Rundschreiben ist verworfen; es wurde nichts gesendet.");
+
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "✖️ Abbrechen");
+    expect(last(STAFF_ADMIN).text).toBe("Das Rundschreiben ist verworfen; es wurde nichts gesendet.");
+
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "🕒 Planen");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "✖️ Abbrechen");
+    expect(last(STAFF_ADMIN).text).toBe("Das Rundschreiben ist verworfen; es wurde nichts gesendet.");
+    expect(jobCount()).toBe(0);
+    expect(VOLUNTEERS.map((id) => copiesIn(id).length)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("refuses what cannot be sent, and a choice of nobody", async () => {
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "rundschreiben"));
+    await h.handle(h.fake.userSendsSticker(STAFF_ADMIN));
+    expect(last(STAFF_ADMIN).text).toContain("Das kann ich nicht als Rundschreiben senden");
+    await h.handle(h.fake.userSendsText(STAFF_ADMIN, "Neue Regeln ab Januar"));
+    await click(STAFF_ADMIN, step(), "🏘 Gemeinden wählen");
+    await click(STAFF_ADMIN, step(), "Weiter ▶️");
+    expect(h.fake.calls.filter((c) => c.method === "answerCallbackQuery").at(-1)?.params.text).toBe("Bitte wählen Sie mindestens einen Eintrag.");
+    const picker = step();
+    await click(STAFF_ADMIN, picker, "Altusried (0)");
+    await click(STAFF_ADMIN, step(), "Weiter ▶️");
+    expect(last(STAFF_ADMIN).text).toContain("erreicht das Rundschreiben niemanden");
+    expect(buttonTexts(last(STAFF_ADMIN))).toEqual(["👥 Empfänger ändern", "✖️ Abbrechen"]);
+  });
+
+  it("schedules for a time (refusing nonsense and the past), lists it, and sends it when the time comes", async () => {
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "🕒 Planen");
+    expect(last(STAFF_ADMIN).text).toContain("TT.MM.JJJJ HH:MM");
+    await h.handle(h.fake.userSendsText(STAFF_ADMIN, "morgen früh"));
+    expect(last(STAFF_ADMIN).text).toContain("Das verstehe ich nicht");
+    await h.handle(h.fake.userSendsText(STAFF_ADMIN, "01.01.2020 09:00"));
+    expect(last(STAFF_ADMIN).text).toContain("in der Vergangenheit");
+    const at = new Date(Date.now() + 2 * 3_600_000);
+    const typed = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(at).replace(",", "");
+    await h.handle(h.fake.userSendsText(STAFF_ADMIN, typed));
+    expect(last(STAFF_ADMIN).text).toContain("Rundschreiben #1 ist geplant für");
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "rundschreiben_liste"));
+    const list = last(STAFF_ADMIN);
+    expect(list.text).toContain("#1 · 🕒 geplant für");
+    expect(buttonTexts(list)).toEqual(["⏹ #1 stoppen", "🔄 Aktualisieren"]);
+    await h.bot.runJob("delivery.send");
+    await h.bot.idle();
+    expect(copiesIn(1001)).toHaveLength(0);
+
+    h.advanceClock(2 * 3_600_000 + 60_000);
+    await h.bot.runJob("delivery.send");
+    await eventually(() => VOLUNTEERS.every((id) => copiesIn(id).length === 1));
+  });
+
+  it("stops a scheduled broadcast from the list (after a confirmation), so nobody gets it", async () => {
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "🕒 Planen");
+    await h.handle(h.fake.userSendsText(STAFF_ADMIN, "24.12.2099 09:00"));
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "rundschreiben_liste"));
+    const list = last(STAFF_ADMIN);
+    await click(STAFF_ADMIN, list, "⏹ #1 stoppen");
+    expect(h.fake.message(STAFF_ADMIN, list.message_id)?.text).toBe("Rundschreiben #1 stoppen? 4 Empfänger bekommen es dann nicht mehr.");
+    await click(STAFF_ADMIN, h.fake.message(STAFF_ADMIN, list.message_id)!, "⏹ Ja, stoppen");
+    const updated = h.fake.message(STAFF_ADMIN, list.message_id)!;
+    expect(updated.text).toContain("#1 · ⏹ gestoppt am");
+    expect(buttonTexts(updated)).toEqual(["📄 Bericht #1", "🔄 Aktualisieren"]);
+    h.advanceClock(100 * 365 * 24 * 3_600_000);
+    await h.bot.runJob("delivery.send");
+    await h.bot.idle();
+    expect(VOLUNTEERS.map((id) => copiesIn(id).length)).toEqual([0, 0, 0, 0]);
+    await eventually(() => h.fake.messages(STAFF_CHAT_ID).some((m) => m.text === "⏹ Rundschreiben #1 wurde gestoppt: 0 gesendet, 0 nicht zugestellt."));
+  });
+
+  it("reports who was not reached, with a CSV of first names and reasons (escaped, no texts)", async () => {
+    h.fake.userBlocksBot(1002);
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
+    await eventually(() => h.fake.botMessages(STAFF_ADMIN).some((m) => m.text?.includes("ist fertig")));
+    const report = last(STAFF_ADMIN);
+    expect(report.text).toContain("Gesendet: 3");
+    expect(report.text).toContain("Bot blockiert: 1");
+    expect(row<{ status: string }>("select status from users where id = 1002").status).toBe("blocked");
+    await click(STAFF_ADMIN, report, "📄 Nicht zugestellt (CSV)");
+    const csv = last(STAFF_ADMIN);
+    expect(csv.document?.file_name).toBe("rundschreiben-1-nicht-zugestellt.csv");
+    const file = await h.bot.api.getFile(csv.document!.file_id);
+    const content = await (await fetch(`${h.server.url}/file/bot${h.bot.token}/${file.file_path}`)).text();
+    expect(content).toContain("Vorname,Ergebnis,Grund");
+    expect(content).toContain("Person1,Bot blockiert,403 Forbidden: bot was blocked by the user");
+    expect(content).not.toContain("Neue Regeln");
+
+    // The list offers the report of the finished broadcast.
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "rundschreiben_liste"));
+    expect(last(STAFF_ADMIN).text).toContain("gesendet 3 · offen 0 · blockiert/weg 1 · fehlgeschlagen 0");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📄 Bericht #1");
+    expect(last(STAFF_ADMIN).text).toContain("Rundschreiben #1 ist fertig");
+  });
+
+  it("copies an album as an album", async () => {
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "rundschreiben"));
+    await h.handle(h.fake.userSendsPhoto(STAFF_ADMIN, { caption: "Flyer", mediaGroupId: "555" }));
+    await h.handle(h.fake.userSendsPhoto(STAFF_ADMIN, { mediaGroupId: "555" }));
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
+    await eventually(() => VOLUNTEERS.every((id) => h.fake.botMessages(id).filter((m) => m.photo).length === 2));
+    const [first, second] = h.fake.botMessages(1001).filter((m) => m.photo);
+    expect(first!.caption).toBe("Flyer");
+    expect(first!.media_group_id).toBeDefined();
+    expect(second!.media_group_id).toBe(first!.media_group_id);
+  });
+});
