@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listMunicipalities, setUserMunicipality } from "../../../src/features/account/repository.js";
 import { deleteCircle, saveCircle } from "../../../src/features/circles/repository.js";
 import type { CircleDraft } from "../../../src/features/circles/rules.js";
+import { runInEffectScope } from "../../../src/updates/effects-fetch.js";
+import { journalUpdates } from "../../../src/updates/repository.js";
+import { routeUpdate } from "../../../src/updates/routing.js";
 import { buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
 
@@ -30,10 +33,13 @@ describe("Mein Helferkreis in the settings", () => {
     (h.db.$client.prepare("select c.name from circle_memberships m join helper_circles c on c.id = m.circle_id where m.user_id = ? order by c.name").all(userId) as Array<{ name: string }>).map((row) => row.name);
   const openSettings = async (userId: number): Promise<Message> => (await h.sentDuring(userId, () => h.handle(h.fake.userSendsCommand(userId, "einstellungen"))))[0]!;
   const current = (userId: number, message: Message) => h.fake.message(userId, message.message_id)!;
+  /** Taps a button; every tap is answered. */
   const tap = async (userId: number, message: Message, label: string) => {
     const update = h.fake.userClicksButton(userId, message, label);
     await h.handle(update);
-    return h.fake.callbackAnswer(update.callback_query!.id);
+    const answer = h.fake.callbackAnswer(update.callback_query!.id);
+    expect(answer, label).toBeDefined();
+    return answer;
   };
 
   it("names and un-names circles of one's municipalities in place; back in the settings they are listed, escaped", async () => {
@@ -47,7 +53,7 @@ describe("Mein Helferkreis in the settings", () => {
     expect(settings.text).toContain("Rundschreiben: an\nMein Helferkreis: keiner");
     expect(buttonTexts(settings)).toContain("👥 Mein Helferkreis");
 
-    expect(await tap(ANNA, settings, "👥 Mein Helferkreis")).toBeDefined();
+    await tap(ANNA, settings, "👥 Mein Helferkreis");
     const picker = current(ANNA, settings);
     expect(picker.text).toContain("In welchem Helferkreis arbeiten Sie mit?");
     // Published, covering her municipalities: not the unpublished one, not another municipality's,
@@ -73,6 +79,22 @@ describe("Mein Helferkreis in the settings", () => {
     unpublish(sued, "Helferkreis Süd", ["Sonthofen"]);
     expect((await openSettings(ANNA)).text!.endsWith(`Mein Helferkreis: ${HOSTILE}`)).toBe(true);
     expect(memberships(ANNA)).toEqual([HOSTILE, "Helferkreis Süd"]);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("replays a tap after a crash to the same state, with no second edit", async () => {
+    livesIn(ANNA, "Sonthofen");
+    circle("Helferkreis Süd", ["Sonthofen"]);
+    const settings = await openSettings(ANNA);
+    await tap(ANNA, settings, "👥 Mein Helferkreis");
+    const update = h.fake.userClicksButton(ANNA, settings, "Helferkreis Süd");
+    journalUpdates(h.db, [update], routeUpdate, new Date());
+    await runInEffectScope(update.update_id, () => h.bot.handleUpdate(update));
+    const edits = h.fake.callsTo("editMessageText").length;
+    await runInEffectScope(update.update_id, () => h.bot.handleUpdate(update));
+    expect(h.fake.callsTo("editMessageText")).toHaveLength(edits);
+    expect(memberships(ANNA)).toEqual(["Helferkreis Süd"]);
+    expect(buttonTexts(current(ANNA, settings))).toEqual(["✓ Helferkreis Süd", "✅ Fertig"]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
