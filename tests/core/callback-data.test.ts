@@ -65,6 +65,9 @@ describe("the features' buttons", () => {
       "circles.editorPart": circles.editorPart.pack({ part: "meeting" }),
       "circles.editorMunicipality": circles.editorMunicipality.pack({ municipalityId: 4, chosen: true }),
       "circles.editorRemoveContact": circles.editorRemoveContact.pack({ index: 0 }),
+      "circles.myCirclesPage": circles.myCirclesPage.pack({ page: 0 }),
+      "circles.myCircleToggle": circles.myCircleToggle.pack({ page: 1, circleId: 3, on: true }),
+      "circles.myCirclesDirectory": circles.myCirclesDirectory.pack(),
       "faq.topics": faq.topics.pack(),
       "faq.create": faq.create.pack(),
       "faq.list": faq.list.pack({ topic: "asyl", page: 0 }),
@@ -102,5 +105,7 @@ describe("the features' buttons", () => {
     expect(circles.editorPart.pack({ part: "name" })).toBe("hke:e:name");
     expect(circles.linkGroup.pack({ circleId: 3 })).toBe("hkg:l:3");
     expect(circles.circleImport.pack({ answer: "ok", token: 55 })).toBe("hki:ok:55");
+    expect(circles.myCircleToggle.pack({ page: 0, circleId: 7, on: false })).toBe("hkm:t:0:7:0");
+    expect(circles.myCirclesPage.pack({ page: 2 })).toBe("hkm:p:2");
   });
 });

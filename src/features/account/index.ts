@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../../core/context.js";
 import type { Feature, FeatureDeps, PersonalDataPart } from "../../core/feature.js";
+import * as callbacks from "./callbacks.js";
 import { identify } from "./identify.js";
 import { createMembership } from "./membership.js";
 import { createMunicipalityPicker } from "./municipality-picker.js";
@@ -8,7 +9,6 @@ import { createOnboarding } from "./onboarding.js";
 import { createPrivacy } from "./privacy.js";
 import { seedMunicipalities } from "./seed.js";
 import { createAccountService } from "./service.js";
-import * as callbacks from "./callbacks.js";
 import { createSettings, type SettingsExtension } from "./settings.js";
 
 // For entry points that run without a bot (the circles CLI): the municipalities as the bot seeds them.

@@ -73,7 +73,8 @@ export function circlesFeature(deps: FeatureDeps, uses: { account: Pick<AccountA
     linkedGroups: (circleIds?: readonly number[]): Array<{ circleId: number; chatId: number }> => service.linkedGroups(circleIds),
     /**
      * The delivery engine learned the bot was removed from this group or the chat is gone: unlink
-     * it, logged as an "unlink" without a person, as when the bot is removed from a group.
+     * it through the same unlink as /trennen and the bot's removal, logged as an "unlink" without
+     * a person (nobody did it). Not linked: nothing happens. The staff group gets no notice here.
      */
     dropGroupLink: (chatId: number): void => {
       service.unlinkGroup(chatId, null);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createI18n } from "../../../src/core/i18n.js";
 import { pageCount } from "../../../src/core/paging.js";
-import { MUNICIPALITIES_PER_PAGE, municipalityKeyboard } from "../../../src/features/account/keyboards.js";
+import { MUNICIPALITIES_PER_PAGE, municipalityKeyboard, settingsKeyboard } from "../../../src/features/account/keyboards.js";
 
 describe("municipality keyboard", () => {
   const t = createI18n({ operator: "x", staffTitle: "y", retentionDays: 180 }).forLocale("de");
@@ -23,5 +23,18 @@ describe("municipality keyboard", () => {
     const page = buttons(0, [2]);
     expect(page.find((b) => b.text === "✅ Gemeinde 2")).toBeDefined();
     expect(page.at(-1)?.text).toBe("✅ Fertig");
+  });
+});
+
+describe("settings keyboard", () => {
+  const t = createI18n({ operator: "x", staffTitle: "y", retentionDays: 180 }).forLocale("de");
+
+  it("puts other features' settings in a row each, above data and deletion, with their own data", () => {
+    const rows = settingsKeyboard(t, { trainings: true, announcements: false }, [
+      { label: "A", data: "x:a" },
+      { label: "B", data: "y:b" },
+    ]).inline_keyboard.map((row) => row.map((button) => ("callback_data" in button ? `${button.text}=${button.callback_data}` : button.text)));
+    expect(rows.slice(3)).toEqual([["A=x:a"], ["B=y:b"], ["📄 Meine Daten=set:data", "🗑 Daten löschen=set:del"]]);
+    expect(settingsKeyboard(t, { trainings: true, announcements: true }).inline_keyboard).toHaveLength(4);
   });
 });
