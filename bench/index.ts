@@ -1,5 +1,7 @@
 /**
- * Benchmarks (npm run bench): how fast updates get into the journal and through the pipeline.
+ * Benchmarks (npm run bench): how fast updates get into the journal and through the pipeline, and
+ * a broadcast through the real process at Telegram's limits (`-- --recipients 1000` for a shorter
+ * one, `-- --only broadcast` for that alone).
  * Numbers depend on the machine; compare runs on the same machine.
  */
 import fs from "node:fs";
@@ -14,6 +16,8 @@ import { journalUpdates } from "../src/updates/repository.js";
 import { createConsentedUser } from "../src/features/account/repository.js";
 import { UpdatePipeline } from "../src/updates/pipeline.js";
 import { routeUpdate } from "../src/updates/routing.js";
+import { parseArgs } from "node:util";
+import { benchBroadcast } from "./broadcast.js";
 
 const TOKEN = "123456789:TEST-benchmark-token-not-real-xxxx";
 const logger = pino({ level: "silent" });
@@ -83,5 +87,7 @@ async function benchPipeline(): Promise<void> {
   closeDb(db);
 }
 
-await benchJournal();
-await benchPipeline();
+const { values } = parseArgs({ options: { recipients: { type: "string", default: "10000" }, only: { type: "string" } } });
+if (!values.only || values.only === "journal") await benchJournal();
+if (!values.only || values.only === "pipeline") await benchPipeline();
+if (!values.only || values.only === "broadcast") await benchBroadcast(Number(values.recipients));
