@@ -77,6 +77,16 @@ describe("createConfig", () => {
     });
   });
 
+  it("reads the sending ceiling and the quiet hours, and refuses what Telegram or a clock would not take", () => {
+    const config = createConfig({ BOT_TOKEN: TOKEN, MESSAGES_PER_SECOND: "20", BROADCAST_QUIET_HOURS: "21-7" }, "/srv/lotsenbot");
+    expect(config.delivery).toEqual({ perSecond: 20, quietHours: { from: 21, to: 7 } });
+    expect(createConfig({ BOT_TOKEN: TOKEN, BROADCAST_QUIET_HOURS: "" }, "/srv/lotsenbot").delivery).toEqual({ perSecond: 25, quietHours: undefined });
+    expect(problemsOf({ BOT_TOKEN: TOKEN, MESSAGES_PER_SECOND: "31" })).toEqual(["MESSAGES_PER_SECOND must be at most 30 (Telegram's limit)."]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, BROADCAST_QUIET_HOURS: "22:00-06:00" })[0]).toMatch(/^BROADCAST_QUIET_HOURS must be two hours such as 21-7/);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, BROADCAST_QUIET_HOURS: "7-7" })[0]).toMatch(/^BROADCAST_QUIET_HOURS must name two different hours/);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, BROADCAST_QUIET_HOURS: "21-24" })[0]).toMatch(/^BROADCAST_QUIET_HOURS must be two hours/);
+  });
+
   it("rejects an unknown mode", () => {
     expect(problemsOf({ BOT_TOKEN: TOKEN, BOT_MODE: "push" })[0]).toContain("BOT_MODE");
   });

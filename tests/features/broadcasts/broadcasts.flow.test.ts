@@ -286,4 +286,27 @@ describe("/rundschreiben", () => {
     expect(first!.media_group_id).toBeDefined();
     expect(second!.media_group_id).toBe(first!.media_group_id);
   });
+
+  it("shows up in /meinedaten and goes with /loeschen, while the broadcast's counts stay", async () => {
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
+    await eventually(() => h.fake.botMessages(STAFF_ADMIN).some((m) => m.text?.includes("ist fertig")));
+    await h.handle(h.fake.userSendsCommand(1003, "meinedaten"));
+    const exported = last(1003);
+    const file = await h.bot.api.getFile(exported.document!.file_id);
+    const body = (await (await fetch(`${h.server.url}/file/bot${h.bot.token}/${file.file_path}`)).json()) as Record<string, unknown>;
+    expect(body.deliveries).toEqual([{ kind: "broadcast", status: "sent", at: expect.any(String) }]);
+    expect(body.myHelperCircles).toEqual([expect.objectContaining({ circle: "Helferkreis Asyl Sonthofen" })]);
+
+    await h.handle(h.fake.userSendsCommand(1003, "loeschen"));
+    await click(1003, last(1003), buttonTexts(last(1003))[0]!);
+    expect(row<{ n: number }>("select count(*) as n from deliveries where chat_id = 1003").n).toBe(0);
+    expect(row<{ n: number }>("select count(*) as n from circle_memberships where user_id = 1003").n).toBe(0);
+    expect(row<{ sent: number }>("select sent from delivery_jobs where id = 1").sent).toBe(4);
+    // The next broadcast does not count them any more.
+    await compose();
+    expect(buttonTexts(step())[0]).toBe("👥 Alle Ehrenamtlichen (3)");
+  });
 });
+

@@ -295,4 +295,15 @@ describe("delivery engine", () => {
     expect(e.job(second)?.endReason).toBe("message to copy was deleted");
     expect(sends().filter((c) => others.includes(c.params.chat_id as number)).length).toBeLessThan(5);
   });
+
+  it("forgets a job's content and rows after the retention period, keeping its counts", async () => {
+    const ids = people(3);
+    const e = engine();
+    const { jobId } = e.enqueue({ kind: "test", key: "k", content: source(), recipients: ids.map((chatId) => ({ chatId })) });
+    await until(() => e.job(jobId)?.status === "done");
+    expect(e.forgetEndedBefore(new Date(Date.now() - 1000))).toBe(0);
+    expect(e.forgetEndedBefore(new Date(Date.now() + 1000))).toBe(1);
+    expect(e.job(jobId)).toMatchObject({ content: null, sent: 3, status: "done" });
+    expect(e.outcomes(jobId)).toEqual([]);
+  });
 });
