@@ -46,8 +46,7 @@ export function createBroadcastStaff(service: BroadcastService, config: Config) 
     await ctx.reply(text, { reply_markup });
   });
 
-  const buttons = staffArea(new Composer<BotContext>(), config.staffChatId);
-  staff.use(buttons);
+  const buttons = where;
   onCallback(buttons, callbacks.list, async (ctx) => {
     if (!(await requireStaff(ctx))) return;
     await ctx.answerCallbackQuery();
@@ -100,7 +99,7 @@ export function createBroadcastStaff(service: BroadcastService, config: Config) 
     await ctx.replyWithDocument(new InputFile(Buffer.from(csv, "utf8"), ctx.t("broadcasts.csv.fileName", { id })));
   });
 
-  return { staff, openList: (ctx: BotContext) => ctx.reply(listMessage(ctx).text, { reply_markup: listMessage(ctx).reply_markup }) };
+  return { staff };
 }
 
 /**
