@@ -308,5 +308,17 @@ describe("/rundschreiben", () => {
     await compose();
     expect(buttonTexts(step())[0]).toBe("👥 Alle Ehrenamtlichen (3)");
   });
+
+  it("escapes circle names in its texts and keeps them plain on buttons", async () => {
+    h.db.$client.prepare("update helper_circles set name = ? where name = ?").run("<script>Kreis</script> & Co", "Helferkreis Asyl Sonthofen");
+    await compose();
+    await click(STAFF_ADMIN, step(), "🤝 Helferkreise wählen");
+    const picker = step();
+    expect(buttonTexts(picker)).toContain("<script>Kreis</script> & Co (2)");
+    await click(STAFF_ADMIN, picker, "<script>Kreis</script> & Co (2)");
+    await click(STAFF_ADMIN, h.fake.message(STAFF_ADMIN, picker.message_id)!, "Weiter ▶️");
+    expect(last(STAFF_ADMIN).text).toContain("(Helferkreise: <script>Kreis</script> & Co)");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
 });
 
