@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FakeTelegram, startFakeTelegramServer } from "../fake-telegram/index.js";
+import { FakeTelegram, startFakeTelegramServer } from "../../src/sandbox/fake-telegram/index.js";
 import { startBotProcess } from "../helpers/bot-process.js";
 import { tempDir } from "../helpers/db.js";
 

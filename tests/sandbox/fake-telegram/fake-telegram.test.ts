@@ -1,6 +1,6 @@
 import type { Message, Update } from "grammy/types";
 import { beforeEach, describe, expect, it } from "vitest";
-import { FakeTelegram, type ApiResult } from "./index.js";
+import { FakeTelegram, type ApiResult } from "../../../src/sandbox/fake-telegram/index.js";
 
 const TOKEN = "123456:TEST";
 const ANNA = 1001;
