@@ -72,6 +72,7 @@ export async function runSandbox(env: Record<string, string | undefined>, option
     save();
     await pageServer.close();
     await apiServer.close();
+    print(`Sandbox gestoppt, Daten gesichert in ${files.dir} (sandbox stopped, data kept).`);
   });
 
   const url = pageServer.url;

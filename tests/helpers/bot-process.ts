@@ -29,6 +29,8 @@ export const BLANK_SETTINGS = {
   REMINDER_HOURS: "",
   RETENTION_DAYS: "",
   DELIVERY_RETRY_SECONDS: "",
+  SANDBOX_PORT: "",
+  SANDBOX_DIR: "",
 };
 
 export interface BotProcess {
