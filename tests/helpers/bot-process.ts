@@ -44,8 +44,8 @@ export interface BotProcess {
 }
 
 /** Starts the real bot exactly as `npm start` does (`node --import tsx src/main.ts`). */
-export function startBotProcess(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("src", "main.ts")], {
+export function startBotProcess(env: Record<string, string>, args: string[] = []): BotProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("src", "main.ts"), ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...BLANK_SETTINGS, ...env },
     stdio: ["ignore", "pipe", "pipe"],
