@@ -18,6 +18,7 @@ const TEXTS = {
     commands: "Befehle", closedTopic: "geschlossen", unsupportedButton: "Diese Art Knopf kann die Sandbox nicht.",
     failed: "Das hat nicht geklappt: {{error}}", added: "{{name}} ist jetzt dabei. Er oder sie beginnt mit /start.",
     messages: "Nachrichten", keyboard: "Tastatur des Bots", you: "Sie",
+    empty: "Noch keine Nachrichten. Schreiben Sie etwas, /start, oder tippen Sie / für die Befehle.",
   },
   en: {
     title: "Lotsenbot – sandbox", subtitle: "nothing goes to Telegram", actAs: "Private chat of",
@@ -34,6 +35,7 @@ const TEXTS = {
     commands: "Commands", closedTopic: "closed", unsupportedButton: "The sandbox can't do this kind of button.",
     failed: "That didn't work: {{error}}", added: "{{name}} has joined. They start with /start.",
     messages: "Messages", keyboard: "The bot's keyboard", you: "You",
+    empty: "No messages yet. Write something, /start, or type / for the commands.",
   },
 };
 const requested = new URLSearchParams(location.search).get("lang");
@@ -400,6 +402,7 @@ const inline = (() => {
 function renderList(list, messages, context) {
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   list.replaceChildren(...messages.map((message) => renderMessage(message, context)));
+  if (messages.length === 0) list.append(el("li", "msg service", t("empty")));
   if (nearBottom) list.scrollTop = list.scrollHeight;
 }
 
