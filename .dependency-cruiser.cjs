@@ -101,6 +101,15 @@ module.exports = {
       from: { path: "^src/features/" },
       to: { path: "^src/sandbox/" },
     },
+    {
+      name: "bot-imports-no-sandbox",
+      severity: "error",
+      comment:
+        "The bot (core, db, updates, the start-up in app.ts, config) runs the same with or without the sandbox. " +
+        "Only the entry point src/main.ts (which runs the sandbox when no BOT_TOKEN is set) and the sandbox itself import src/sandbox.",
+      from: { path: "^src/", pathNot: ["^src/sandbox/", "^src/main\\.ts$", "^src/features/"] },
+      to: { path: "^src/sandbox/" },
+    },
   ],
   options: {
     // Don't descend into packages; they still show up as dependencies.

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { closeDb, openDb } from "../src/db/client.js";
-import { FakeTelegram, startFakeTelegramServer, type FakeCall } from "../tests/fake-telegram/index.js";
+import { FakeTelegram, startFakeTelegramServer, type FakeCall } from "../src/sandbox/fake-telegram/index.js";
 
 const TOKEN = "123456789:TEST-benchmark-token-not-real-xxxx";
 const STAFF_CHAT_ID = -1001000000001;

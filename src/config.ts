@@ -83,6 +83,10 @@ const baseSchema = z.object({
       .refine((value) => new Set(value.split("-").map(Number)).size === 2, { error: "must name two different hours, such as 21-7" })
       .optional(),
   ),
+  // The local sandbox (no BOT_TOKEN): where its page listens (always 127.0.0.1; 0 = any free
+  // port) and where it keeps its own database and chats.
+  SANDBOX_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: "must be a port number such as 3000" }).int().min(0).max(65535).default(3000)),
+  SANDBOX_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/sandbox")),
 });
 
 const pollingSchema = baseSchema.extend({
@@ -139,6 +143,7 @@ interface CommonConfig {
   /** Names the operator may change; they are interpolated into texts, not kept in locales. */
   operatorName: string;
   staffTitle: string;
+  sandbox: { port: number; dir: string };
   questions: {
     /** Added under every answer a volunteer receives; undefined when set to "none". */
     signature: string | undefined;
@@ -188,6 +193,16 @@ function parseQuietHours(value: string): { from: number; to: number } {
   return { from, to };
 }
 
+/**
+ * No BOT_TOKEN on a developer's machine: `npm start` runs the local sandbox instead. Never where
+ * a missing token is a misconfigured server (NODE_ENV=production, or webhook mode): there it
+ * stays the configuration error it is.
+ */
+export function sandboxWanted(env: Record<string, string | undefined>): boolean {
+  const mode = emptyToUndefined(env.BOT_MODE) ?? "polling";
+  return !env.BOT_TOKEN && env.NODE_ENV !== "production" && mode !== "webhook";
+}
+
 /** Reads and validates the environment. Pure: pass `process.env` or a test object. */
 export function createConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const input = { ...env, BOT_MODE: emptyToUndefined(env.BOT_MODE) ?? "polling" };
@@ -213,6 +228,7 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
     flowTimeoutHours: e.FLOW_TIMEOUT_HOURS,
     operatorName: e.OPERATOR_NAME,
     staffTitle: e.STAFF_TITLE,
+    sandbox: { port: e.SANDBOX_PORT, dir: path.resolve(cwd, e.SANDBOX_DIR) },
     questions: {
       signature: e.ANSWER_SIGNATURE.trim().toLowerCase() === "none" ? undefined : e.ANSWER_SIGNATURE.trim(),
       maxOpen: e.MAX_OPEN_QUESTIONS,

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, SETTING_NAMES, createConfig } from "../../src/config.js";
+import { ConfigError, SETTING_NAMES, createConfig, sandboxWanted } from "../../src/config.js";
 import { BLANK_SETTINGS } from "../helpers/bot-process.js";
 
 const TOKEN = "123456789:TEST-fake-token-for-tests-only-abcde";
@@ -103,5 +103,23 @@ describe("the settings' documentation", () => {
       expect({ name, envExample: new RegExp(`^${name}=`, "m").test(envExample) }).toEqual({ name, envExample: true });
       expect({ name, blank: name in BLANK_SETTINGS }).toEqual({ name, blank: true });
     }
+  });
+});
+
+describe("sandboxWanted", () => {
+  it("runs the local sandbox only without a token, outside production and webhook mode", () => {
+    expect(sandboxWanted({})).toBe(true);
+    expect(sandboxWanted({ BOT_TOKEN: "", BOT_MODE: "" })).toBe(true);
+    expect(sandboxWanted({ BOT_MODE: "polling", NODE_ENV: "development" })).toBe(true);
+    expect(sandboxWanted({ BOT_TOKEN: "123456789:AAabcdefghijklmnopqrstuvwxyz" })).toBe(false);
+    expect(sandboxWanted({ NODE_ENV: "production" })).toBe(false);
+    expect(sandboxWanted({ BOT_MODE: "webhook" })).toBe(false);
+  });
+
+  it("reads the sandbox's port and folder", () => {
+    const config = createConfig({ BOT_TOKEN: "123456789:AAabcdefghijklmnopqrstuvwxyz", SANDBOX_PORT: "0", SANDBOX_DIR: "sbx" }, "/srv/x");
+    expect(config.sandbox).toEqual({ port: 0, dir: "/srv/x/sbx" });
+    expect(createConfig({ BOT_TOKEN: "123456789:AAabcdefghijklmnopqrstuvwxyz" }, "/srv/x").sandbox).toEqual({ port: 3000, dir: "/srv/x/data/sandbox" });
+    expect(() => createConfig({ BOT_TOKEN: "123456789:AAabcdefghijklmnopqrstuvwxyz", SANDBOX_PORT: "70000" })).toThrow(ConfigError);
   });
 });

@@ -4,7 +4,7 @@ import { Bot, type Context } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeDb, openDb } from "../../src/db/client.js";
 import { flowStorage } from "../../src/core/flow-storage.js";
-import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../fake-telegram/index.js";
+import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../../src/sandbox/fake-telegram/index.js";
 import { TEST_TOKEN } from "../helpers/flow.js";
 import { tempDir } from "../helpers/db.js";
 

@@ -31,6 +31,8 @@ export const BLANK_SETTINGS = {
   DELIVERY_RETRY_SECONDS: "",
   MESSAGES_PER_SECOND: "",
   BROADCAST_QUIET_HOURS: "",
+  SANDBOX_PORT: "",
+  SANDBOX_DIR: "",
 };
 
 export interface BotProcess {
@@ -44,8 +46,8 @@ export interface BotProcess {
 }
 
 /** Starts the real bot exactly as `npm start` does (`node --import tsx src/main.ts`). */
-export function startBotProcess(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("src", "main.ts")], {
+export function startBotProcess(env: Record<string, string>, args: string[] = []): BotProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("src", "main.ts"), ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...BLANK_SETTINGS, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,7 +2,7 @@ import net from "node:net";
 import Database from "better-sqlite3";
 import type { Message } from "grammy/types";
 import path from "node:path";
-import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../fake-telegram/index.js";
+import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../../src/sandbox/fake-telegram/index.js";
 import { startBotProcess, type BotProcess } from "./bot-process.js";
 import { tempDir } from "./db.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, TEST_TOKEN } from "./flow.js";

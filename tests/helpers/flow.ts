@@ -4,7 +4,7 @@ import { createBot, type LotsenBot } from "../../src/core/bot.js";
 import { createConfig } from "../../src/config.js";
 import { closeDb, type Db } from "../../src/db/client.js";
 import { UpdatePipeline } from "../../src/updates/pipeline.js";
-import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../fake-telegram/index.js";
+import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../../src/sandbox/fake-telegram/index.js";
 import { freshDb } from "./db.js";
 
 export const TEST_TOKEN = "123456789:TEST-flow-test-token-not-real-abcdefg";

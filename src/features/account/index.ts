@@ -13,6 +13,8 @@ import { createSettings, type SettingsExtension } from "./settings.js";
 
 // For entry points that run without a bot (the circles CLI): the municipalities as the bot seeds them.
 export { OBERALLGAEU_MUNICIPALITIES, seedMunicipalities } from "./seed.js";
+// For the local sandbox (src/sandbox): volunteers who have already onboarded.
+export { seedExampleVolunteer, type ExampleVolunteer } from "./seed.js";
 export { listMunicipalities } from "./repository.js";
 /** Lists of municipalities are paged ten at a time (the picker here, the directory's list). */
 export { MUNICIPALITIES_PER_PAGE } from "./keyboards.js";

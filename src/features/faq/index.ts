@@ -9,6 +9,8 @@ import { createFaqService } from "./service.js";
 
 export { DEFAULT_TOPIC, isTopic, TOPICS, type Topic } from "./topics.js";
 export type { FaqPrefill } from "./rules.js";
+// For the local sandbox (src/sandbox): a few example entries.
+export { seedExampleFaq } from "./seed.js";
 
 /**
  * Frequently asked questions with the team's answers: volunteers browse them by topic, staff

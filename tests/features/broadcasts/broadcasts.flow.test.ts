@@ -154,6 +154,8 @@ describe("/rundschreiben", () => {
     await click(STAFF_ADMIN, picker, "Weiter ▶️");
     await click(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
     await eventually(() => copiesIn(CIRCLE_GROUP).length === 1 && copiesIn(1003).length === 1 && copiesIn(1004).length === 1);
+    await eventually(() => h.fake.botMessages(STAFF_ADMIN).some((m) => m.text?.includes("Rundschreiben #1 ist fertig")));
+    expect(h.fake.botMessages(STAFF_ADMIN).find((m) => m.text?.includes("Rundschreiben #1 ist fertig"))?.text).toContain("Gesendet: 3");
 
     await compose();
     await click(STAFF_ADMIN, step(), "💬 Alle Gruppen der Helferkreise (1)");

@@ -5,7 +5,7 @@ import { RateBudget, spendFromBudget } from "../../../src/core/rate-budget.js";
 import type { Db } from "../../../src/db/client.js";
 import { DeliveryEngine, MAX_ATTEMPTS, type DeliveryContent, type EngineDeps } from "../../../src/features/delivery/engine.js";
 import type { QuietHours } from "../../../src/features/delivery/quiet-hours.js";
-import { FakeTelegram, type FakeCall } from "../../fake-telegram/index.js";
+import { FakeTelegram, type FakeCall } from "../../../src/sandbox/fake-telegram/index.js";
 import { freshDb } from "../../helpers/db.js";
 
 const TOKEN = "123456789:TEST-engine-test-token-not-real-abcd";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TARGET, compactSpec, serializeCompactSpec } from "./compact-spec.js";
-import { ApiError } from "./errors.js";
-import { canonicalMethodName, loadSpec, returnsTrue, validateCall } from "./spec.js";
+import { TARGET, compactSpec, serializeCompactSpec } from "../../../src/sandbox/fake-telegram/compact-spec.js";
+import { ApiError } from "../../../src/sandbox/fake-telegram/errors.js";
+import { canonicalMethodName, loadSpec, returnsTrue, validateCall } from "../../../src/sandbox/fake-telegram/spec.js";
 
 function failure(method: string, params: Record<string, unknown>): { code: number; description: string } {
   try {

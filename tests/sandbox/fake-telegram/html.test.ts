@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./errors.js";
-import { parseHtml } from "./html.js";
-import { formatCaption, formatMessageText } from "./text.js";
+import { ApiError } from "../../../src/sandbox/fake-telegram/errors.js";
+import { parseHtml } from "../../../src/sandbox/fake-telegram/html.js";
+import { formatCaption, formatMessageText } from "../../../src/sandbox/fake-telegram/text.js";
 
 function htmlError(html: string): string {
   try {

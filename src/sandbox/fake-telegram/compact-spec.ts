@@ -2,7 +2,7 @@
  * Regenerates `bot-api-spec.json`, the compact Bot API description the fake
  * validates calls against, from the full scraped spec in the shared folder.
  *
- *   node --import tsx tests/fake-telegram/compact-spec.ts [path/to/bot-api.min.json]
+ *   node --import tsx src/sandbox/fake-telegram/compact-spec.ts [path/to/bot-api.min.json]
  *
  * Only `version` and, per method, the fields (`name`, `types`, `required`) and
  * `returns` are kept. Descriptions and the types section are dropped to keep
@@ -41,7 +41,7 @@ export interface CompactSpec {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "..", "..");
+const repoRoot = resolve(here, "..", "..", "..");
 export const DEFAULT_SOURCE = resolve(repoRoot, "..", "shared", "telegram", "bot-api-10.1.min.json");
 export const TARGET = resolve(here, "bot-api-spec.json");
 

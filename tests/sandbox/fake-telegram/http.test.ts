@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Bot, GrammyError, InputFile, webhookCallback } from "grammy";
 import type { Message, Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "./index.js";
+import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../../../src/sandbox/fake-telegram/index.js";
 
 const TOKEN = "123456:HTTP-TEST";
 const ANNA = 1001;

@@ -41,6 +41,7 @@ export type {
   WaitOptions,
   WebhookDeliveryOptions,
   WebhookDeliveryResult,
+  WorldSnapshot,
 } from "./fake-telegram.js";
 export { startFakeTelegramServer, type FakeTelegramServer, type ServerOptions } from "./server.js";
 export { ApiError, type ApiFailure, type ApiResult, type ApiSuccess, type ResponseParameters } from "./errors.js";

@@ -52,6 +52,11 @@ export class UpdateQueue {
     return update;
   }
 
+  /** The update_id the next update gets. */
+  get nextUpdateId(): number {
+    return this.nextId;
+  }
+
   get size(): number {
     return this.queue.length;
   }

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Bot, GrammyError, InlineKeyboard, InputFile } from "grammy";
 import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { FakeTelegram } from "./index.js";
+import { FakeTelegram } from "../../../src/sandbox/fake-telegram/index.js";
 
 const TOKEN = "123456:FLOW";
 const ANNA = 1001;

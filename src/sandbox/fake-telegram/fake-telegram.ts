@@ -36,6 +36,7 @@ import {
 import { inlineButtons, validateReplyMarkup } from "./keyboard.js";
 import { returnsTrue, validateCall } from "./spec.js";
 import { detectEntities, formatCaption, formatMessageText, type FormattedText } from "./text.js";
+import { restoreWorld, snapshotWorld, type WorldSnapshot } from "./snapshot.js";
 import { UpdateQueue, updateType } from "./updates.js";
 import { WebhookSender, type WebhookDeliveryOptions, type WebhookDeliveryResult } from "./webhook.js";
 import {
@@ -61,6 +62,7 @@ export type { ApiResult, ApiFailure } from "./errors.js";
 export type { AddGroupOptions, AddUserOptions, MemberStatus } from "./world.js";
 export type { FailNextOptions, RateLimits } from "./faults.js";
 export type { WebhookDeliveryOptions, WebhookDeliveryResult } from "./webhook.js";
+export type { WorldSnapshot } from "./snapshot.js";
 
 export interface FakeTelegramOptions {
   token: string;
@@ -1738,6 +1740,20 @@ export class FakeTelegram extends EventEmitter {
   /** Adds an arbitrary update to the queue (for update types without a helper). */
   pushRawUpdate(body: Omit<Update, "update_id">): Update {
     return this.pushUpdate(body, true);
+  }
+
+  /**
+   * The world as plain data: users, chats with their messages, members and topics, files, and
+   * the next update_id (pass it as `firstUpdateId` when building the fake that loads it).
+   */
+  saveWorld(): WorldSnapshot {
+    return snapshotWorld(this.users, this.chats, this.files, this.updates.nextUpdateId);
+  }
+
+  /** Replaces users, chats and files with a snapshot's (from saveWorld). */
+  loadWorld(snapshot: WorldSnapshot): void {
+    restoreWorld(snapshot, this.users, this.chats, this.files);
+    this.notifyMessages();
   }
 
   /** The type of an update ("message", "callback_query", ...). */

@@ -1,6 +1,6 @@
 import type { Message, Update } from "grammy/types";
 import { beforeEach, describe, expect, it } from "vitest";
-import { FakeTelegram, type ApiResult } from "./index.js";
+import { FakeTelegram, type ApiResult } from "../../../src/sandbox/fake-telegram/index.js";
 
 const TOKEN = "123456:TEST";
 const ANNA = 1001;
@@ -696,5 +696,33 @@ describe("waiting helpers", () => {
     setTimeout(() => void send(ANNA, "Neu"), 5);
     expect((await next).text).toBe("Neu");
     await expect(fake.waitForBotMessage(BERND, undefined, { timeoutMs: 20 })).rejects.toThrow(/waitForBotMessage\(1002\) timed out/);
+  });
+});
+
+describe("saving and loading the world (the sandbox keeps it across restarts)", () => {
+  it("restores users, chats, topics, messages and files, and update ids go on", async () => {
+    const fake = new FakeTelegram({ token: "123456:AAworld-snapshot-test-token-000" });
+    fake.addUser({ id: 501, first_name: "Anna", language_code: "de" });
+    fake.addGroup({ id: -100501, title: "Team", isForum: true, botStatus: "administrator", members: [{ user: 501, status: "creator" }] });
+    const topic = ((await fake.handle("createForumTopic", { chat_id: -100501, name: "#1 · Frage" })) as { result: unknown }).result as { message_thread_id: number };
+    await fake.handle("sendMessage", { chat_id: -100501, message_thread_id: topic.message_thread_id, text: "<b>Hallo</b>", parse_mode: "HTML" });
+    const upload = { fileData: Buffer.from("{\"a\":1}"), filename: "daten.json" };
+    const sent = ((await fake.handle("sendDocument", { chat_id: 501, document: upload })) as { result: unknown }).result as Message;
+    const last = fake.userSendsText(501, "Danke");
+
+    const saved = JSON.parse(JSON.stringify(fake.saveWorld())) as ReturnType<FakeTelegram["saveWorld"]>;
+    const copy = new FakeTelegram({ token: fake.token, firstUpdateId: saved.nextUpdateId });
+    copy.loadWorld(saved);
+
+    expect(copy.user(501)).toEqual(fake.user(501));
+    expect(copy.messages(501)).toEqual(fake.messages(501));
+    expect(copy.messages(-100501)).toEqual(fake.messages(-100501));
+    expect(copy.topics(-100501)).toEqual(fake.topics(-100501));
+    expect(Buffer.from(copy.files.get(sent.document!.file_id)!.bytes!).toString()).toBe("{\"a\":1}");
+    const next = copy.userSendsText(501, "Noch was");
+    expect(next.update_id).toBe(last.update_id + 1);
+    expect(next.message!.message_id).toBe(last.message!.message_id + 1);
+    // The restored topic still takes messages.
+    expect((await copy.handle("sendMessage", { chat_id: -100501, message_thread_id: topic.message_thread_id, text: "weiter" })).ok).toBe(true);
   });
 });

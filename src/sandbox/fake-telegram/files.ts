@@ -122,6 +122,11 @@ export interface MediaDetails {
   setName?: string;
 }
 
+export interface FileStoreSnapshot {
+  counter: number;
+  files: Array<Omit<StoredFile, "bytes"> & { bytes?: string }>;
+}
+
 export class FileStore {
   private readonly files = new Map<string, StoredFile>();
   private readonly byPath = new Map<string, StoredFile>();
@@ -219,6 +224,24 @@ export class FileStore {
     small.media = sizes;
     large.media = sizes;
     return structuredClone(sizes);
+  }
+
+  /** Every file with its bytes as base64 (the sandbox keeps its world across restarts). */
+  toSnapshot(): FileStoreSnapshot {
+    const files = [...this.files.values()].map(({ bytes, ...file }) => ({ ...file, bytes: bytes ? Buffer.from(bytes).toString("base64") : undefined }));
+    return { counter: this.counter, files };
+  }
+
+  /** Replaces the store's content with a snapshot's. */
+  loadSnapshot(snapshot: FileStoreSnapshot): void {
+    this.files.clear();
+    this.byPath.clear();
+    this.counter = snapshot.counter;
+    for (const { bytes, ...rest } of snapshot.files) {
+      const file: StoredFile = { ...rest, bytes: bytes === undefined ? undefined : new Uint8Array(Buffer.from(bytes, "base64")) };
+      this.files.set(file.file_id, file);
+      this.byPath.set(file.file_path, file);
+    }
   }
 
   private store(kind: FileKind, bytes: Uint8Array, mimeType: string, filename?: string): StoredFile {

@@ -1,0 +1,167 @@
+/**
+ * The sandbox in a real browser: `npm start` without a token (the embedded default) starts the
+ * sandbox, and Debian's Chromium drives its page like a person would. Each step leaves a
+ * screenshot in tests/sandbox/screenshots/ (ignored by git).
+ *
+ * Needs /usr/bin/chromium (Debian: `apt-get install chromium`; `.ci/run` installs it). Without it
+ * the test fails and says so; it is never skipped.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { startBotProcess, type BotProcess } from "../helpers/bot-process.js";
+import { tempDir } from "../helpers/db.js";
+import { freePort } from "../helpers/e2e.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
+const HOSTILE = "<script>alert(1)</script> & <b>fett</b> 🙂 Darf sie eine Ausbildung anfangen?";
+const ANSWER = "Ja, mit Erlaubnis der Ausländerbehörde. <i>Kein HTML</i> & keine Sorge.";
+
+describe("the sandbox in Chromium", () => {
+  let sandbox: BotProcess;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  let readyAfterMs: number;
+  let step = 0;
+  const errors: string[] = [];
+
+  const shot = async (name: string) => {
+    step += 1;
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${String(step).padStart(2, "0")}-${name}.png`) });
+  };
+  const privatePane = () => page.locator("#private-pane");
+  const groupPane = () => page.locator("#group-pane");
+  const botMessage = (pane: Locator, text: string | RegExp) => pane.locator("li.msg.from-bot", { hasText: text }).last();
+  const send = async (pane: Locator, text: string) => {
+    await pane.getByRole("textbox", { name: "Nachricht" }).fill(text);
+    await pane.getByRole("button", { name: "Senden", exact: true }).click();
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is missing: the browser tests need ${CHROMIUM} (Debian/Ubuntu: \`apt-get install chromium\`; ` +
+          "or set CHROMIUM_PATH to a Chromium or Chrome binary). .ci/run installs it.",
+      );
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const started = Date.now();
+    const port = await freePort();
+    // No BOT_TOKEN and not production: `npm start` runs the sandbox.
+    sandbox = startBotProcess({ SANDBOX_PORT: String(port), SANDBOX_DIR: tempDir("lotsenbot-sandbox-") });
+    const banner = await sandbox.waitForLine(/Kein BOT_TOKEN: die lokale Sandbox läuft auf http:\/\/127\.0\.0\.1:\d+/, 30_000);
+    url = /http:\/\/127\.0\.0\.1:\d+/.exec(banner)![0];
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    });
+    const context = await browser.newContext({ locale: "de-DE", timezoneId: "Europe/Berlin", viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    await page.goto(url);
+    await page.locator("body[data-ready=true]").waitFor();
+    readyAfterMs = Date.now() - started;
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (sandbox) {
+      expect(await sandbox.kill("SIGINT")).toBe(0);
+      expect(sandbox.lines.join("\n")).toContain("Sandbox gestoppt, Daten gesichert");
+    }
+  });
+
+  it("a new volunteer onboards by clicking, asks, the team answers in the question's topic, a circle is found, /meinedaten downloads", async () => {
+    onTestFailed(() => shot("failed"));
+    console.log(`sandbox usable ${readyAfterMs} ms after npm start`);
+    expect(readyAfterMs).toBeLessThan(30_000);
+
+    // A new volunteer, added with the form.
+    await page.getByText("Ehrenamtliche hinzufügen").click();
+    await page.getByLabel("Name", { exact: true }).fill("Mira Neu");
+    await page.getByLabel("Telegram-Sprache").selectOption("de");
+    await page.getByRole("button", { name: "Hinzufügen" }).click();
+    await expect.poll(() => page.locator("#person option:checked").textContent()).toBe("Mira Neu (de)");
+
+    // Onboarding by clicking.
+    await send(privatePane(), "/start");
+    await botMessage(privatePane(), "Sind Sie damit einverstanden?").getByRole("button", { name: "✅ Einverstanden" }).click();
+    await botMessage(privatePane(), "In welcher Gemeinde").getByRole("button", { name: "Altusried" }).click();
+    await botMessage(privatePane(), "In welcher Gemeinde").getByRole("button", { name: "✅ Altusried" }).waitFor();
+    await botMessage(privatePane(), "In welcher Gemeinde").getByRole("button", { name: "✅ Fertig" }).click();
+    await botMessage(privatePane(), "Alles bereit").waitFor();
+    // The main menu is the persistent reply keyboard.
+    const menu = privatePane().locator(".reply-keyboard");
+    await menu.getByRole("button", { name: "❓ Frage stellen" }).waitFor();
+    await shot("onboarded");
+
+    // A question through the menu button, with text that must stay text.
+    await menu.getByRole("button", { name: "❓ Frage stellen" }).click();
+    await botMessage(privatePane(), "Worum geht es?").getByRole("button", { name: "Arbeit & Ausbildung" }).click();
+    await botMessage(privatePane(), "Schreiben Sie jetzt Ihre Frage").waitFor();
+    await send(privatePane(), HOSTILE);
+    // The example FAQ has a similar entry; the bot offers it first.
+    await botMessage(privatePane(), "Beantwortet das Ihre Frage?").getByRole("button", { name: "📨 Nein, Frage senden" }).click();
+    await botMessage(privatePane(), "Ihre Frage #1 ist beim Lotsen-Team angekommen").waitFor();
+    await shot("question-sent");
+
+    // The team sees it in its own topic and answers there.
+    const topic = groupPane().getByRole("button", { name: /#1 · Arbeit · Mira N\./ });
+    await topic.click();
+    await expect.poll(() => page.locator("#topic-title").textContent()).toBe("#1 · Arbeit · Mira N.");
+    const copy = botMessage(groupPane(), "Darf sie eine Ausbildung anfangen?");
+    expect(await copy.locator(".text").textContent()).toBe(HOSTILE);
+    expect(await copy.locator(".text b, .text script").count()).toBe(0);
+    await send(groupPane(), ANSWER);
+    await groupPane().locator("li.msg.from-me", { hasText: "Kein HTML" }).waitFor();
+    await shot("staff-answered");
+
+    // The volunteer gets the answer.
+    const answer = botMessage(privatePane(), "Antwort zu Ihrer Frage #1");
+    await answer.waitFor();
+    expect(await answer.locator(".text").textContent()).toContain(ANSWER);
+    await shot("answer-received");
+
+    // A circle, by search.
+    await send(privatePane(), "/helferkreise Sonthofen");
+    const card = botMessage(privatePane(), "Helferkreis Asyl Sonthofen (Beispiel)");
+    await card.waitFor();
+    // Bold as the entity says: the name, without the example mark.
+    expect(await card.locator(".text strong").first().textContent()).toBe("Helferkreis Asyl Sonthofen");
+    await shot("circle-found");
+
+    // /meinedaten, chosen from the command list that "/" opens, offers a JSON file.
+    const input = privatePane().getByRole("textbox", { name: "Nachricht" });
+    await input.fill("");
+    await input.pressSequentially("/mein");
+    await privatePane().getByRole("option", { name: /\/meinedaten/ }).click();
+    const file = privatePane().locator("li.msg.from-bot a.file", { hasText: ".json" }).last();
+    await file.waitFor();
+    await shot("data-export");
+    const [download] = await Promise.all([page.waitForEvent("download"), file.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.json$/);
+    const exported = JSON.parse(readFileSync((await download.path())!, "utf8")) as Record<string, unknown>;
+    const serialized = JSON.stringify(exported);
+    expect(serialized).toContain("Mira");
+    expect(serialized).toContain(HOSTILE);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("stacks the two chats at phone width", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const privateBox = (await privatePane().boundingBox())!;
+    const groupBox = (await groupPane().boundingBox())!;
+    expect(groupBox.y).toBeGreaterThanOrEqual(privateBox.y + privateBox.height);
+    expect(privateBox.width).toBeLessThanOrEqual(390);
+    await shot("phone-width");
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The sandbox process (`npm run sandbox`) over its page's HTTP API: a restart keeps the chats and
+ * the bot's database in step, the real DATABASE_PATH is never touched, and the API refuses what
+ * Telegram or a foreign web page could not do.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startBotProcess, type BotProcess } from "../helpers/bot-process.js";
+import { tempDir } from "../helpers/db.js";
+import { freePort, queryDb } from "../helpers/e2e.js";
+
+const ANNA = 8001;
+const STAFF_GROUP = -1009000000001;
+
+interface ChatView {
+  messages: Array<{ message_id: number; text?: string; from?: { id: number } }>;
+  topics: Array<{ name: string }> | null;
+}
+
+describe("the sandbox process", () => {
+  const running: BotProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((p) => p.kill("SIGKILL")));
+  });
+
+  async function startSandbox(dir: string, port: number, env: Record<string, string> = {}) {
+    // BOT_TOKEN is set: `npm run sandbox` (the --sandbox flag) ignores it and uses the fake's.
+    const sandbox = startBotProcess({ BOT_TOKEN: "123456789:AAthis-token-must-never-be-used_0", SANDBOX_DIR: dir, SANDBOX_PORT: String(port), LOG_LEVEL: "info", ...env }, ["--sandbox"]);
+    running.push(sandbox);
+    await sandbox.waitForLine(/long polling started/, 30_000);
+    const base = `http://127.0.0.1:${port}`;
+    const post = (route: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${base}${route}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const chat = async (id: number) => (await (await fetch(`${base}/api/chat?id=${id}`)).json()) as ChatView;
+    const waitFor = async (id: number, found: (view: ChatView) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        const view = await chat(id);
+        if (found(view)) return view;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`chat ${id} never matched: ${JSON.stringify((await chat(id)).messages.map((m) => m.text))}`);
+    };
+    return { sandbox, post, chat, waitFor };
+  }
+
+  it("keeps chats and database across a restart, in step (update ids go on), and never opens DATABASE_PATH", async () => {
+    const dir = tempDir("lotsenbot-sandbox-");
+    const realDb = path.join(tempDir("lotsenbot-real-"), "lotsenbot.db");
+    const port = await freePort();
+    const first = await startSandbox(dir, port, { DATABASE_PATH: realDb });
+    const card = (text?: string) => text?.startsWith("Helferkreis Asyl Sonthofen (Beispiel)") ?? false;
+
+    // An example volunteer is onboarded already: a search answers at once.
+    expect((await first.post("/api/send", { as: ANNA, chat: ANNA, text: "/helferkreise sonthofen" })).status).toBe(200);
+    await first.waitFor(ANNA, (view) => view.messages.some((m) => card(m.text)));
+    // A question makes a topic in the staff group.
+    expect((await first.post("/api/send", { as: ANNA, chat: ANNA, text: "/frage Wo gibt es einen Deutschkurs für Anfänger?" })).status).toBe(200);
+    await first.waitFor(STAFF_GROUP, (view) => view.topics?.some((t) => t.name.startsWith("#1 ·")) ?? false);
+    expect(await first.sandbox.kill("SIGINT")).toBe(0);
+    expect(first.sandbox.lines.join("\n")).toContain("Sandbox gestoppt, Daten gesichert");
+
+    const second = await startSandbox(dir, port);
+    const before = await second.chat(ANNA);
+    expect(before.messages.filter((m) => card(m.text))).toHaveLength(1);
+    expect((await second.chat(STAFF_GROUP)).topics?.map((t) => t.name)).toEqual(["#1 · Sonstiges · Anna B."]);
+    // New updates after the restart reach the bot (the journal would drop reused update ids).
+    await second.post("/api/send", { as: ANNA, chat: ANNA, text: "/helferkreise sonthofen" });
+    await second.waitFor(ANNA, (view) => view.messages.filter((m) => card(m.text)).length === 2);
+    // Staff answer in the topic made before the restart; the answer reaches Anna.
+    const staffView = await second.chat(STAFF_GROUP);
+    const copy = staffView.messages.find((m) => m.text === "Wo gibt es einen Deutschkurs für Anfänger?")!;
+    await second.post("/api/send", { as: 9001, chat: STAFF_GROUP, text: "Bei der VHS Sonthofen.", replyTo: copy.message_id });
+    await second.waitFor(ANNA, (view) => view.messages.some((m) => m.text?.includes("Bei der VHS Sonthofen.") ?? false));
+    expect(await second.sandbox.kill("SIGINT")).toBe(0);
+
+    queryDb(path.join(dir, "lotsenbot.db"), (db) => {
+      expect(db.prepare("select count(*) as n from tickets").get()).toEqual({ n: 1 });
+      expect(db.prepare("select first_name from users order by id").all()).toEqual([{ first_name: "Anna" }, { first_name: "Omar" }]);
+    });
+    expect(existsSync(realDb)).toBe(false);
+  });
+
+  it("refuses what Telegram or another web page could not do", async () => {
+    const port = await freePort();
+    const { post } = await startSandbox(tempDir("lotsenbot-sandbox-"), port);
+    const tooLong = "<b>" + "ü".repeat(5000);
+    expect((await post("/api/send", { as: ANNA, chat: ANNA, text: tooLong })).status).toBe(400);
+    // A volunteer can't write in the staff group, nor in another person's chat.
+    expect((await post("/api/send", { as: ANNA, chat: STAFF_GROUP, text: "Hallo" })).status).toBe(403);
+    expect((await post("/api/send", { as: ANNA, chat: 8002, text: "Hallo" })).status).toBe(403);
+    // Another site's page posting here.
+    expect((await post("/api/send", { as: ANNA, chat: ANNA, text: "Hallo" }, { origin: "https://evil.example" })).status).toBe(403);
+    const form = await fetch(`http://127.0.0.1:${port}/api/send`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ as: ANNA, chat: ANNA, text: "Hallo" }) });
+    expect(form.status).toBe(415);
+  });
+});
