@@ -91,6 +91,7 @@ function guide(url: string, dir: string, seconds: string): string[] {
     "  - Left: the chosen person's private chat with the bot. Right: the staff group with its topics.",
     "  - Choose a person at the top: Anna and Omar (example volunteers), Lena and Jonas (example staff).",
     "  - Try: Anna taps \"❓ Frage stellen\"; Lena answers in the question's topic; /helferkreise Sonthofen; /meinedaten.",
+    "  - Staff: Lena sends /rundschreiben in her private chat: an announcement to the example volunteers, with a preview.",
     "  - Add a volunteer with the form at the top; they start with /start like a new user.",
     `  - Example data is marked "(Beispiel)". Chats and database are kept in ${dir}; delete that folder to start afresh.`,
     "  - Ctrl-C stops the bot and the sandbox.",
