@@ -158,6 +158,11 @@ export class DeliveryEngine {
     return repo.jobsOfKind(this.deps.db, kind, limit);
   }
 
+  /** Scheduled and running jobs of a kind, however many. */
+  open(kind: string): DeliveryJob[] {
+    return repo.openJobsOfKind(this.deps.db, kind);
+  }
+
   /** Wakes the sender (after a restart, a new job, a stop). Runs outside any update's effects. */
   kick(): void {
     if (this.closed) return;

@@ -76,6 +76,7 @@ export function deliveryFeature(
     undelivered: engine.undelivered.bind(engine),
     outcomes: engine.outcomes.bind(engine),
     recent: engine.recent.bind(engine),
+    open: engine.open.bind(engine),
     /** Wakes the sender now (tests, and after changes it should see at once). */
     kick: engine.kick.bind(engine),
   };

@@ -214,6 +214,16 @@ export function jobsOfKind(db: Db, kind: string, limit: number): DeliveryJob[] {
   return db.select().from(deliveryJobs).where(eq(deliveryJobs.kind, kind)).orderBy(desc(deliveryJobs.id)).limit(limit).all();
 }
 
+/** Scheduled and running jobs of a kind, oldest first (however many and however old). */
+export function openJobsOfKind(db: Db, kind: string): DeliveryJob[] {
+  return db
+    .select()
+    .from(deliveryJobs)
+    .where(and(eq(deliveryJobs.kind, kind), inArray(deliveryJobs.status, ["scheduled", "running"])))
+    .orderBy(asc(deliveryJobs.id))
+    .all();
+}
+
 /** Rows that did not arrive (for the author's report), in order. */
 export function undelivered(db: Db, jobId: number): Delivery[] {
   return db
