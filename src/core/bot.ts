@@ -31,7 +31,7 @@ import { htmlByDefault } from "./html.js";
 import { createI18n, type I18n } from "./i18n.js";
 import type { Job } from "./jobs.js";
 import { createMainMenu } from "./menu.js";
-import { RateBudget, spendFromBudget } from "./rate-budget.js";
+import { RateBudget, spendingFetch } from "./rate-budget.js";
 import { StaffDirectory } from "./staff.js";
 
 export interface BotDeps {
@@ -93,26 +93,27 @@ export type LotsenBot = Bot<BotContext> & {
 export function createBot(deps: BotDeps): LotsenBot {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
+  // Telegram's budget, shared with the delivery engine: what the bot's own APIs send (replies,
+  // flows, the question relay) is spent from it without waiting (replies first), and the engine's
+  // queue fills the rest. Real time, not the (test-movable) clock: Telegram counts seconds.
+  const budget = deps.budget ?? new RateBudget({ perSecond: config.delivery.perSecond, now: () => Date.now() });
+  const network = deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>);
   const client: ApiClientOptions = {
     apiRoot: config.apiRoot,
-    // Below all transformers: records each effect of an update so a replay never repeats it.
-    fetch: createEffectsFetch(db, deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>)),
+    // Below all transformers: records each effect of an update so a replay never repeats it;
+    // below that, what really goes to Telegram is spent from the budget.
+    fetch: createEffectsFetch(db, spendingFetch(budget, network)),
   };
   const bot = new Bot<BotContext>(config.botToken, { botInfo: deps.botInfo, client });
   // The throttler sits closest to the network, so retries are throttled too. One throttler for
   // the bot and the delivery API, so limits are shared (conversations: see below).
   const throttler = throttleSending(apiThrottler(THROTTLE));
   const retry = autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 });
-  // Telegram's budget, shared with the delivery engine: what these APIs send is spent from it
-  // without waiting (replies first), and the engine's queue fills the rest. Real time, not the
-  // (test-movable) clock: Telegram counts seconds.
-  const budget = deps.budget ?? new RateBudget({ perSecond: config.delivery.perSecond, now: () => Date.now() });
-  const spend = spendFromBudget(budget);
-  bot.api.config.use(spend, throttler, retry, htmlByDefault);
+  bot.api.config.use(throttler, retry, htmlByDefault);
   // Work with its own queue in the database: rather than keep a person waiting through a long
   // backoff, it retries once, then reports the message as queued and tries again later.
   const deliveryApi = new Api(config.botToken, client);
-  deliveryApi.config.use(spend, throttler, autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 10, rethrowHttpErrors: true }));
+  deliveryApi.config.use(throttler, autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 10, rethrowHttpErrors: true }));
 
   const staff = new StaffDirectory({
     staffChatId: config.staffChatId,
@@ -133,7 +134,8 @@ export function createBot(deps: BotDeps): LotsenBot {
   const faq = faqFeature(featureDeps);
   const circles = circlesFeature(featureDeps, { account: account.api });
   const delivery = deliveryFeature(featureDeps, {
-    api: new Api(config.botToken, client),
+    // Straight to the network: the engine spends from the budget itself, outside any update.
+    api: new Api(config.botToken, { apiRoot: config.apiRoot, fetch: network }),
     budget,
     markBlocked: account.api.markBlocked,
     dropGroupLink: circles.api.dropGroupLink,

@@ -1,5 +1,3 @@
-import type { Transformer } from "grammy";
-
 /**
  * Telegram's sending budget, shared by the whole bot: about 30 messages a second overall, about
  * one a second into a private chat, 20 a minute into a group, and a pause after every 429.
@@ -76,7 +74,7 @@ export class RateBudget {
     const pause = Math.max(this.pausedUntil, this.chatPausedUntil.get(chatId) ?? 0) - now;
     const need = Math.min(messages, this.burst);
     const overall = this.tokens >= need ? 0 : ((need - this.tokens) / this.perSecond) * 1000;
-    return Math.max(0, pause, overall, this.chatWait(chatId, now));
+    return Math.max(0, pause, overall, this.chatWait(chatId, now, messages));
   }
 
   /** Milliseconds until the queue may send anything at all (the overall bucket and any pause). */
@@ -99,14 +97,16 @@ export class RateBudget {
     this.pause(seconds);
   }
 
-  private chatWait(chatId: number, now: number): number {
+  private chatWait(chatId: number, now: number, messages: number): number {
     const log = this.chats.get(chatId);
     if (!log || log.length === 0) return 0;
     const gap = Math.max(0, log[log.length - 1]! + this.privateGapMs - now);
     if (chatId > 0) return gap;
     const recent = log.filter((at) => at > now - 60_000);
-    if (recent.length < this.groupPerMinute) return gap;
-    return Math.max(gap, recent[recent.length - this.groupPerMinute]! + 60_000 - now);
+    // Room for all `messages` (an album) within the minute.
+    const over = recent.length + Math.min(messages, this.groupPerMinute) - this.groupPerMinute;
+    if (over <= 0) return gap;
+    return Math.max(gap, recent[over - 1]! + 60_000 - now);
   }
 
   private refill(now: number): void {
@@ -127,8 +127,8 @@ export class RateBudget {
   }
 }
 
-/** Calls that put messages into a chat (reads and answers to callback queries do not count). */
-const SENDING = /^(send|copy|forward|edit)/;
+/** Calls that put messages into a chat (reads, chat actions and answers to callback queries do not count). */
+const SENDING = /^(send(?!ChatAction)|copy|forward|edit)/;
 
 /** How many messages a call puts into its chat (an album counts each part). */
 export function messagesOf(method: string, payload: Record<string, unknown>): number {
@@ -137,22 +137,43 @@ export function messagesOf(method: string, payload: Record<string, unknown>): nu
   return 1;
 }
 
+// grammY's fetch type is node-fetch's; this wrapper only passes its arguments through.
+type Fetch = (url: any, init?: any) => Promise<any>;
+
 /**
- * For the bot's own APIs (interactive replies, the question relay): each sending call spends from
- * the shared budget without waiting, and a 429 pauses the queue for its `retry_after`.
+ * Below every API of the bot (replies, flows, the question relay; not the delivery engine, which
+ * spends itself): each sending call that really goes to Telegram spends from the shared budget
+ * without waiting, and a 429 pauses the queue for its `retry_after`. At the fetch level, so calls
+ * answered from a flow's replay log or the effects record are not counted again.
  */
-export function spendFromBudget(budget: RateBudget): Transformer {
-  return async (prev, method, payload, signal) => {
-    if (!SENDING.test(method)) return prev(method, payload, signal);
-    const params = payload as Record<string, unknown>;
+export function spendingFetch<F extends Fetch>(budget: RateBudget, inner: F): F {
+  const wrapped = async (url: string, init?: Record<string, unknown>) => {
+    const method = String(url).split("/").pop() ?? "";
+    if (!SENDING.test(method)) return inner(url, init);
+    let params: Record<string, unknown> = {};
+    if (typeof init?.body === "string") {
+      try {
+        params = JSON.parse(init.body) as Record<string, unknown>;
+      } catch {
+        // Not JSON: counted for the bot as a whole only.
+      }
+    }
     const chatId = typeof params.chat_id === "number" ? params.chat_id : undefined;
     budget.spend(chatId, messagesOf(method, params));
-    const result = await prev(method, payload, signal);
-    const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
-    if (retryAfter !== undefined) {
-      if (chatId === undefined) budget.pause(retryAfter);
-      else budget.pauseChat(chatId, retryAfter);
+    const response = await inner(url, init);
+    if (response.status === 429) {
+      try {
+        const body = (await response.clone().json()) as { parameters?: { retry_after?: number } };
+        const retryAfter = body.parameters?.retry_after;
+        if (retryAfter !== undefined) {
+          if (chatId === undefined) budget.pause(retryAfter);
+          else budget.pauseChat(chatId, retryAfter);
+        }
+      } catch {
+        budget.pause(1);
+      }
     }
-    return result;
+    return response;
   };
+  return wrapped as unknown as F;
 }

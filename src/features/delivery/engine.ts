@@ -91,6 +91,7 @@ export class DeliveryEngine {
   private readonly busyChats = new Set<number>();
   private telling: Promise<void> | undefined;
   private tellAgain = false;
+  private kicked = false;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -167,6 +168,8 @@ export class DeliveryEngine {
   kick(): void {
     if (this.closed) return;
     if (this.loop) {
+      // The loop may be about to end: it looks again before it does.
+      this.kicked = true;
       this.wake?.();
       return;
     }
@@ -186,12 +189,15 @@ export class DeliveryEngine {
       return this.telling;
     }
     this.telling = outsideEffectScope(async () => {
-      do {
-        this.tellAgain = false;
-        await this.tell();
-      } while (this.tellAgain && !this.closed);
-    }).finally(() => {
-      this.telling = undefined;
+      try {
+        do {
+          this.tellAgain = false;
+          await this.tell();
+        } while (this.tellAgain && !this.closed);
+      } finally {
+        // Cleared in the same turn as the last check: a later call starts a new pass.
+        this.telling = undefined;
+      }
     });
     return this.telling;
   }
@@ -220,27 +226,34 @@ export class DeliveryEngine {
     const { db, logger } = this.deps;
     if (!this.recovered) {
       this.recovered = true;
-      const requeued = repo.requeueInFlight(db);
+      const { requeued, settled } = repo.recoverInFlight(db, this.deps.clock());
       if (requeued > 0) logger.warn({ count: requeued }, "deliveries in flight when the bot stopped are sent again");
+      if (settled > 0) void this.tellOwners();
     }
     try {
       while (!this.halted) {
+        this.kicked = false;
         const now = this.deps.clock();
-        const started = repo.startDueJobs(db, now);
-        if (started.length > 0) void this.tellOwners();
+        // Quiet hours first: a job due at night starts (and is announced) in the morning.
         const quiet = quietUntil(now, this.deps.quietHours, this.deps.timezone);
         if (quiet) {
           await this.sleep(Math.min(quiet.getTime() - now.getTime(), 60_000));
           continue;
         }
+        if (repo.startDueJobs(db, now).length > 0) void this.tellOwners();
         const due = repo.dueDeliveries(db, now.getTime(), BATCH);
         if (due.length === 0) {
           if (this.inFlight.size > 0) {
             await Promise.race(this.inFlight);
             continue;
           }
+          // Jobs left with nothing to send (no recipients, the last one erased) end here.
+          if (repo.finishEmptyJobs(db, now).length > 0) void this.tellOwners();
           const next = Math.min(repo.nextScheduledAt(db)?.getTime() ?? Infinity, repo.nextRetryAt(db) ?? Infinity);
-          if (next === Infinity) return;
+          if (next === Infinity) {
+            if (this.kicked) continue;
+            return;
+          }
           await this.sleep(Math.min(Math.max(next - now.getTime(), 10), IDLE_CHECK_MS));
           continue;
         }
@@ -256,10 +269,11 @@ export class DeliveryEngine {
   /** Sends a batch of due rows as the budget allows; returns when it is done or must look again. */
   private async work(due: repo.DueDelivery[]): Promise<void> {
     const { budget, db } = this.deps;
-    let sentAny = false;
+    let progressed = false;
     let chatWait = Infinity;
     for (const row of due) {
       if (this.halted) return;
+      // A chat with a call in flight waits for its answer (one message at a time per chat).
       if (this.busyChats.has(row.chatId)) continue;
       const content = row.content as DeliveryContent | null;
       const messages = content?.type === "copy" ? messagesOf("copyMessages", { message_ids: content.messageIds }) : 1;
@@ -273,14 +287,19 @@ export class DeliveryEngine {
       }
       if (quietUntil(this.deps.clock(), this.deps.quietHours, this.deps.timezone)) return;
       while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
+      if (this.halted) return;
       const eligible = this.kinds.get(row.kind)?.eligible?.(row.chatId) ?? true;
       if (!eligible) {
         if (repo.markSending(db, row.id)) this.settle(row, { status: "skipped", error: "no longer in the audience" });
+        progressed = true;
         continue;
       }
-      if (!content || !repo.markSending(db, row.id)) continue;
+      if (!content || !repo.markSending(db, row.id)) {
+        progressed = true; // stopped or taken meanwhile: the next query no longer returns it
+        continue;
+      }
       budget.spend(row.chatId, messages);
-      sentAny = true;
+      progressed = true;
       this.busyChats.add(row.chatId);
       const call = this.send(row, content).finally(() => {
         this.busyChats.delete(row.chatId);
@@ -288,14 +307,18 @@ export class DeliveryEngine {
       });
       this.inFlight.add(call);
     }
-    // Every due row waits for its chat's limit (a busy group): sleep until the first may go.
-    if (!sentAny && chatWait !== Infinity) await this.sleep(Math.min(chatWait, IDLE_CHECK_MS));
+    if (progressed) return;
+    // Nothing could go: every due row waits for its chat (a call in flight, a busy group). Wait
+    // for an answer or for the first chat to be free, never spin (the answers need the event loop).
+    const answer = this.inFlight.size > 0 ? Promise.race(this.inFlight) : undefined;
+    const limit = chatWait === Infinity ? IDLE_CHECK_MS : Math.min(chatWait, IDLE_CHECK_MS);
+    await (answer ? Promise.race([answer, this.sleep(limit)]) : this.sleep(limit));
   }
 
   private async send(row: repo.DueDelivery, content: DeliveryContent): Promise<void> {
     const { api, logger } = this.deps;
+    let messageId: number;
     try {
-      let messageId: number;
       if (content.type === "copy") {
         if (content.messageIds.length === 1) {
           messageId = (await api.copyMessage(row.chatId, content.fromChatId, content.messageIds[0]!)).message_id;
@@ -310,7 +333,6 @@ export class DeliveryEngine {
           await api.sendMessage(row.chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...(keyboard ? { reply_markup: keyboard } : {}) })
         ).message_id;
       }
-      this.settle(row, { status: "sent", messageId });
     } catch (error) {
       try {
         this.failed(row, error);
@@ -318,6 +340,14 @@ export class DeliveryEngine {
         // The row stays "sending"; the next start sends it again.
         logger.error({ err: dbError, deliveryId: row.id }, "could not record a delivery's outcome");
       }
+      return;
+    }
+    try {
+      this.settle(row, { status: "sent", messageId });
+    } catch (dbError) {
+      // Telegram has the message: never send it again from here. The row stays "sending" and the
+      // next start sends it again only if this write never succeeds (see README: the window).
+      logger.error({ err: dbError, deliveryId: row.id }, "could not record a sent delivery");
     }
   }
 
@@ -325,10 +355,20 @@ export class DeliveryEngine {
     const { budget, db, clock, logger } = this.deps;
     const reason = describeTelegramError(error);
     const now = clock().getTime();
-    switch (telegramErrorKind(error)) {
+    const kind = telegramErrorKind(error);
+    if (kind === "tooManyRequests") {
+      const seconds = Number((error as { parameters?: { retry_after?: number } }).parameters?.retry_after ?? 5);
+      budget.pauseChat(row.chatId, seconds);
+    }
+    const again = kind === "tooManyRequests" || ((kind === "serverError" || kind === "network") && row.attempts + 1 < MAX_ATTEMPTS);
+    if (again && repo.findJob(db, row.jobId)?.status !== "running") {
+      // Stopped meanwhile: what did not go out stays unsent.
+      this.settle(row, { status: "skipped", error: reason });
+      return;
+    }
+    switch (kind) {
       case "tooManyRequests": {
         const seconds = Number((error as { parameters?: { retry_after?: number } }).parameters?.retry_after ?? 5);
-        budget.pauseChat(row.chatId, seconds);
         repo.requeue(db, row.id, now + seconds * 1000, { uncount: true });
         logger.warn({ retryAfter: seconds, jobId: row.jobId }, "Telegram asked the sender to slow down (429)");
         return;
@@ -353,7 +393,8 @@ export class DeliveryEngine {
         return;
       case "serverError":
       case "network":
-      case undefined:
+        // No answer may also mean Telegram took it and the answer was lost: a repeat is possible
+        // here (README: the windows).
         if (row.attempts + 1 < MAX_ATTEMPTS) {
           repo.requeue(db, row.id, now + BACKOFF_MS * 2 ** row.attempts, { error: reason });
           return;
@@ -361,7 +402,8 @@ export class DeliveryEngine {
         this.settle(row, { status: "failed", error: reason });
         return;
       default:
-        // Telegram refuses this request as such (400, 401, 404, 409): again would not help.
+        // Telegram refuses this request as such (400, 401, 404, 409), or the error is not
+        // Telegram's at all: again would not help.
         this.settle(row, { status: "failed", error: reason });
     }
   }
@@ -379,6 +421,7 @@ export class DeliveryEngine {
   private async tell(): Promise<void> {
     const { db, clock, logger } = this.deps;
     for (const job of repo.unannouncedStarts(db)) {
+      if (this.closed) return;
       try {
         await this.kinds.get(job.kind)?.started?.(job);
         repo.markStartAnnounced(db, job.id, clock());
@@ -387,6 +430,7 @@ export class DeliveryEngine {
       }
     }
     for (const job of repo.unreportedJobs(db)) {
+      if (this.closed) return;
       // A stopped job is reported once the rows in flight at the stop have settled.
       if (repo.countsOf(db, job.id).sending > 0) continue;
       try {

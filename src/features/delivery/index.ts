@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { Feature, FeatureDeps } from "../../core/feature.js";
 import type { RateBudget } from "../../core/rate-budget.js";
 import { DeliveryEngine } from "./engine.js";
-import { deleteDeliveriesToChat, deliveriesToChat } from "./repository.js";
+import { deleteDeliveriesToChat, deliveriesToChat, forgetCreator, jobsCreatedBy } from "./repository.js";
 
 export type { DeliveryContent, DeliveryKind, EnqueueRequest, Recipient } from "./engine.js";
 export { MAX_ATTEMPTS } from "./engine.js";
@@ -59,8 +59,12 @@ export function deliveryFeature(
           status: row.status,
           at: row.doneAt?.toISOString() ?? null,
         })),
+        deliveriesQueued: jobsCreatedBy(deps.db, userId).map((job) => ({ id: job.id, kind: job.kind, status: job.status, at: job.createdAt.toISOString() })),
       }),
-      erase: (userId) => deleteDeliveriesToChat(deps.db, userId),
+      erase: (userId) => {
+        deleteDeliveriesToChat(deps.db, userId);
+        forgetCreator(deps.db, userId, deps.clock());
+      },
     },
     idle: () => engine.idle(),
     stop: () => engine.close(),

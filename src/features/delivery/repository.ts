@@ -139,9 +139,42 @@ export function requeue(db: Db, id: number, notBefore: number, options: { error?
     .run();
 }
 
-/** After a restart: rows that were in flight are sent again. Returns how many. */
-export function requeueInFlight(db: Db): number {
-  return db.update(deliveries).set({ status: "pending" }).where(eq(deliveries.status, "sending")).run().changes;
+/**
+ * After a restart: rows that were in flight are sent again, unless their job was stopped
+ * meanwhile (then they count as not sent). Returns how many of each.
+ */
+export function recoverInFlight(db: Db, now: Date): { requeued: number; settled: number } {
+  return db.transaction((tx) => {
+    const open = tx.select({ id: deliveryJobs.id }).from(deliveryJobs).where(inArray(deliveryJobs.status, ["scheduled", "running"]));
+    const requeued = tx
+      .update(deliveries)
+      .set({ status: "pending" })
+      .where(and(eq(deliveries.status, "sending"), inArray(deliveries.jobId, open)))
+      .run().changes;
+    const ended = tx
+      .update(deliveries)
+      .set({ status: "skipped", error: "stopped", doneAt: now })
+      .where(eq(deliveries.status, "sending"))
+      .returning({ jobId: deliveries.jobId })
+      .all();
+    for (const jobId of new Set(ended.map((row) => row.jobId))) storeCounts(tx as unknown as Db, jobId);
+    return { requeued, settled: ended.length };
+  });
+}
+
+/** Running jobs with no row left to send (none at all, or the last one erased) are done. */
+export function finishEmptyJobs(db: Db, now: Date): DeliveryJob[] {
+  const empty = db
+    .select({ id: deliveryJobs.id })
+    .from(deliveryJobs)
+    .where(
+      and(
+        eq(deliveryJobs.status, "running"),
+        sql`not exists (select 1 from ${deliveries} where ${deliveries.jobId} = ${deliveryJobs.id} and ${deliveries.status} in ('pending', 'sending'))`,
+      ),
+    )
+    .all();
+  return empty.flatMap((job) => finishIfComplete(db, job.id, now) ?? []);
 }
 
 export type Counts = Record<DeliveryStatus, number>;
@@ -214,6 +247,10 @@ export function jobsOfKind(db: Db, kind: string, limit: number): DeliveryJob[] {
   return db.select().from(deliveryJobs).where(eq(deliveryJobs.kind, kind)).orderBy(desc(deliveryJobs.id)).limit(limit).all();
 }
 
+export function jobsCreatedBy(db: Db, userId: number): DeliveryJob[] {
+  return db.select().from(deliveryJobs).where(eq(deliveryJobs.createdBy, userId)).orderBy(asc(deliveryJobs.id)).all();
+}
+
 /** Scheduled and running jobs of a kind, oldest first (however many and however old). */
 export function openJobsOfKind(db: Db, kind: string): DeliveryJob[] {
   return db
@@ -280,6 +317,21 @@ export function deliveriesToChat(db: Db, chatId: number): Array<Delivery & { kin
 /** On /loeschen: the person's rows go; ended jobs keep their counts. */
 export function deleteDeliveriesToChat(db: Db, chatId: number): void {
   db.delete(deliveries).where(eq(deliveries.chatId, chatId)).run();
+}
+
+/**
+ * On /loeschen of someone who queued jobs (a staff member): their open jobs stop (the message to
+ * copy is in their chat, their data), and every job of theirs loses its content and their id;
+ * the counts stay.
+ */
+export function forgetCreator(db: Db, userId: number, now: Date): void {
+  const open = db
+    .select({ id: deliveryJobs.id })
+    .from(deliveryJobs)
+    .where(and(eq(deliveryJobs.createdBy, userId), inArray(deliveryJobs.status, ["scheduled", "running"])))
+    .all();
+  for (const job of open) stopJob(db, job.id, now, "the author deleted their data");
+  db.update(deliveryJobs).set({ createdBy: null, content: null }).where(eq(deliveryJobs.createdBy, userId)).run();
 }
 
 /** Retention: jobs ended before `cutoff` lose their content and rows; counts stay. Returns how many. */

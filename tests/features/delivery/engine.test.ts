@@ -1,7 +1,7 @@
 import { Api } from "grammy";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RateBudget, spendFromBudget } from "../../../src/core/rate-budget.js";
+import { RateBudget, spendingFetch } from "../../../src/core/rate-budget.js";
 import type { Db } from "../../../src/db/client.js";
 import { DeliveryEngine, MAX_ATTEMPTS, type DeliveryContent, type EngineDeps } from "../../../src/features/delivery/engine.js";
 import type { QuietHours } from "../../../src/features/delivery/quiet-hours.js";
@@ -26,12 +26,28 @@ function api(): Api {
   return client;
 }
 
-function engine(options: Partial<Pick<EngineDeps, "quietHours">> = {}): DeliveryEngine {
+/** An API whose calls take `ms` to be answered (as over a network), on the test's clock. */
+function slowApi(ms: number): Api {
+  const client = api();
+  client.config.use(async (prev, method, payload, signal) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return prev(method, payload, signal);
+  });
+  return client;
+}
+
+/** The fake behind a fetch, as the bot's own APIs reach Telegram (for `spendingFetch`). */
+const fetchToFake = async (url: string, init?: { body?: unknown }) => {
+  const result = await fake.handle(String(url).split("/").pop()!, typeof init?.body === "string" ? JSON.parse(init.body) : {});
+  return new Response(JSON.stringify(result), { status: result.ok ? 200 : result.error_code });
+};
+
+function engine(options: Partial<Pick<EngineDeps, "quietHours" | "api">> = {}): DeliveryEngine {
   const created = new DeliveryEngine({
     db,
     clock: () => new Date(),
     logger: pino({ level: "silent" }),
-    api: api(),
+    api: options.api ?? api(),
     budget,
     timezone: "Europe/Berlin",
     quietHours: options.quietHours,
@@ -206,8 +222,8 @@ describe("delivery engine", () => {
     fake.setRateLimits({ globalPerSecond: 30, perChatPerSecond: 1, retryAfter: 5 });
     const ids = people(300);
     const askers = people(4, 5000);
-    const replies = api();
-    replies.config.use(spendFromBudget(budget));
+    // The bot's own API spends from the budget where its calls go out (its fetch).
+    const replies = new Api(TOKEN, { fetch: spendingFetch(budget, fetchToFake) as never });
     const e = engine();
     const { jobId } = e.enqueue({ kind: "test", key: "k", content: source(), recipients: ids.map((chatId) => ({ chatId })) });
     await until(() => sends().length >= 100);
@@ -306,4 +322,69 @@ describe("delivery engine", () => {
     expect(e.job(jobId)).toMatchObject({ content: null, sent: 3, status: "done" });
     expect(e.outcomes(jobId)).toEqual([]);
   });
+
+  it("never spins while every due row waits for its chat: a second job to the same people waits for the first's answers", async () => {
+    const ids = people(3);
+    const e = engine({ api: slowApi(200) });
+    const first = e.enqueue({ kind: "test", key: "a", content: source("Erstes"), recipients: ids.map((chatId) => ({ chatId })) }).jobId;
+    const second = e.enqueue({ kind: "test", key: "b", content: source("Zweites"), recipients: ids.map((chatId) => ({ chatId })) }).jobId;
+    await until(() => e.job(first)?.status === "done" && e.job(second)?.status === "done", 60_000, 50);
+    expect(ids.map((id) => fake.botMessages(id).map((m) => m.text))).toEqual(ids.map(() => ["Erstes", "Zweites"]));
+  });
+
+  it("never sends again what Telegram took when writing it down fails; the next start's window is the README's", async () => {
+    const [id] = people(1);
+    db.$client.exec("create trigger no_sent before update of status on deliveries when new.status = 'sent' begin select raise(abort, 'disk I/O error'); end;");
+    const e = engine();
+    const { jobId } = e.enqueue({ kind: "test", key: "k", content: source(), recipients: [{ chatId: id! }] });
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(sends()).toHaveLength(1);
+    expect(e.progress(jobId)).toMatchObject({ sending: 1, pending: 0 });
+  });
+
+  it("ends jobs that have nobody to send to: none at all, or the last one erased before the start", async () => {
+    const [id] = people(1);
+    const e = engine();
+    const ended = vi.fn();
+    e.register("test", { ended });
+    const empty = e.enqueue({ kind: "test", key: "empty", content: source(), recipients: [] }).jobId;
+    const later = e.enqueue({ kind: "test", key: "later", content: source(), recipients: [{ chatId: id! }], sendAt: new Date(Date.now() + 60_000) }).jobId;
+    db.$client.prepare("delete from deliveries where chat_id = ?").run(id);
+    await vi.advanceTimersByTimeAsync(70_000);
+    expect(e.job(empty)).toMatchObject({ status: "done", sent: 0 });
+    expect(e.job(later)).toMatchObject({ status: "done", sent: 0 });
+    expect(ended.mock.calls.map(([job]) => job.id).sort()).toEqual([empty, later].sort());
+    expect(sends()).toHaveLength(0);
+  });
+
+  it("does not put a stopped job's rows back in the queue: a 429 in flight, or a crash in flight", async () => {
+    const ids = people(3);
+    const e = engine({ api: slowApi(500) });
+    const { jobId } = e.enqueue({ kind: "test", key: "k", content: source(), recipients: ids.map((chatId) => ({ chatId })) });
+    fake.failNext("copyMessage", { error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } });
+    await until(() => fake.calls.some((c) => c.method === "copyMessage") || e.progress(jobId).sending > 0);
+    e.stop(jobId);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const counts = e.progress(jobId);
+    expect(counts.pending + counts.sending).toBe(0);
+    expect(counts.sent + counts.skipped).toBe(3);
+    expect(e.job(jobId)).toMatchObject({ status: "stopped", sent: counts.sent, skipped: counts.skipped });
+
+    // A stopped job's row found "sending" after a crash counts as not sent, and the owner hears of the end.
+    const { jobId: other } = e.enqueue({ kind: "test", key: "other", content: source(), recipients: [{ chatId: ids[0]! }], sendAt: new Date(Date.now() + 3_600_000) });
+    e.stop(other);
+    await vi.advanceTimersByTimeAsync(100);
+    // As a crash leaves it: the process gone, the row in flight, so the end was not reported yet.
+    e.close();
+    db.$client.prepare("update deliveries set status = 'sending' where job_id = ?").run(other);
+    db.$client.prepare("update delivery_jobs set reported_at = null where id = ?").run(other);
+    const ended = vi.fn();
+    const restarted = engine();
+    restarted.register("test", { ended });
+    restarted.kick();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(restarted.progress(other)).toMatchObject({ sending: 0, pending: 0, skipped: 1 });
+    expect(ended).toHaveBeenCalledWith(expect.objectContaining({ id: other, status: "stopped", skipped: 1 }));
+  });
 });
+
