@@ -4,7 +4,7 @@ import type { CallbackDef } from "../../core/callback-data.js";
 import type { BotConversation, ConversationContext } from "../../core/context.js";
 import { formatDateTime, parseDateTime } from "../../core/format.js";
 import { stillStaff, waitInFlow, type FlowExit } from "../../core/flow.js";
-import { ignoreNotModified } from "../../core/telegram-errors.js";
+import { ignoreNotModified, isTelegramError } from "../../core/telegram-errors.js";
 import * as callbacks from "./callbacks.js";
 import { audienceKindKeyboard, cancelKeyboard, circleKeyboard, municipalityKeyboard, previewKeyboard } from "./keyboards.js";
 import type { Audience } from "./schema.js";
@@ -86,8 +86,16 @@ export function createBroadcastComposer(service: BroadcastService, config: Confi
       const counts = await countsOf(audience);
       const options = await choices();
       await current.reply(current.t("broadcasts.preview.intro"));
-      if (messageIds.length === 1) await current.api.copyMessage(chatId, chatId, messageIds[0]!);
-      else await current.api.copyMessages(chatId, chatId, messageIds);
+      try {
+        if (messageIds.length === 1) await current.api.copyMessage(chatId, chatId, messageIds[0]!);
+        else await current.api.copyMessages(chatId, chatId, messageIds);
+      } catch (error) {
+        // Telegram refuses to copy it (protected content, a kind it cannot copy, gone): neither
+        // could it copy it to the recipients.
+        if (!isTelegramError(error, "badRequest", "messageNotFound")) throw error;
+        await current.reply(current.t("broadcasts.compose.uncopyable"));
+        return;
+      }
       const total = counts.volunteers + counts.groups;
       await current.reply(
         current.t(total > 0 ? "broadcasts.preview.summary" : "broadcasts.preview.nobody", {
@@ -113,6 +121,10 @@ export function createBroadcastComposer(service: BroadcastService, config: Confi
       const queued = await conversation.external(() =>
         service.send({ key, authorId: current.from!.id, fromChatId: chatId, messageIds, audience: chosen, sendAt }),
       );
+      if (!queued.queued) {
+        await current.reply(current.t("broadcasts.nobodyNow"));
+        return;
+      }
       const reach = reachLabel(current.t, queued);
       await current.reply(
         sendAt

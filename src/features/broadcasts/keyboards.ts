@@ -3,7 +3,7 @@ import type { Translate } from "../../core/i18n.js";
 import { pageOf } from "../../core/paging.js";
 import { MUNICIPALITIES_PER_PAGE } from "../account/index.js";
 import * as callbacks from "./callbacks.js";
-import type { AudienceChoices, BroadcastView } from "./service.js";
+import { isOpen, type AudienceChoices, type BroadcastView } from "./service.js";
 
 export function cancelKeyboard(t: Translate): InlineKeyboard {
   return new InlineKeyboard().text(t("broadcasts.cancel"), callbacks.cancel.pack());
@@ -63,7 +63,7 @@ export function previewKeyboard(t: Translate, canSend: boolean): InlineKeyboard 
 export function listKeyboard(t: Translate, views: readonly BroadcastView[]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const { job } of views) {
-    if (job.status === "running" || job.status === "scheduled") keyboard.text(t("broadcasts.list.stop", { id: job.id }), callbacks.askStop.pack({ id: job.id })).row();
+    if (isOpen(job)) keyboard.text(t("broadcasts.list.stop", { id: job.id }), callbacks.askStop.pack({ id: job.id })).row();
     else keyboard.text(t("broadcasts.list.report", { id: job.id }), callbacks.report.pack({ id: job.id })).row();
   }
   return keyboard.text(t("broadcasts.list.refresh"), callbacks.list.pack());

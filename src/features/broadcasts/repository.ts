@@ -1,4 +1,4 @@
-import { desc, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { broadcasts, type Broadcast } from "./schema.js";
 
@@ -9,10 +9,6 @@ export function insertBroadcast(db: Db, broadcast: Broadcast): void {
 
 export function findBroadcast(db: Db, jobId: number): Broadcast | undefined {
   return db.select().from(broadcasts).where(eq(broadcasts.jobId, jobId)).get();
-}
-
-export function recentBroadcasts(db: Db, limit: number): Broadcast[] {
-  return db.select().from(broadcasts).orderBy(desc(broadcasts.jobId)).limit(limit).all();
 }
 
 export function broadcastsBy(db: Db, authorId: number): Broadcast[] {

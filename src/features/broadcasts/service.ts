@@ -3,10 +3,18 @@ import type { Locale } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import type { AccountApi } from "../account/index.js";
 import type { DeliveryApi, DeliveryCounts, DeliveryJob, Recipient } from "../delivery/index.js";
-import { broadcastsBy, findBroadcast, forgetAuthor, insertBroadcast, recentBroadcasts } from "./repository.js";
+import { broadcastsBy, broadcastsOf, findBroadcast, forgetAuthor, insertBroadcast } from "./repository.js";
 import type { Audience, Broadcast } from "./schema.js";
 
 export const BROADCAST_KIND = "broadcast";
+
+/**
+ * A cell a spreadsheet would not run as a formula (names are chosen by the people themselves):
+ * one starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
+ */
+function inertCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
 
 /** What broadcasts need of the helper-circle directory. */
 export interface CircleAudienceSource {
@@ -20,6 +28,17 @@ export interface AudienceChoices {
   municipalities: Array<{ id: number; name: string; volunteers: number }>;
   circles: Array<{ id: number; name: string; volunteers: number; hasGroup: boolean }>;
   groups: number;
+}
+
+/** What `send` did (plain data: the compose flow records it). */
+export type Sent = { queued: true; jobId: number; volunteers: number; groups: number } | { queued: false };
+
+/** How many of the latest broadcasts a replayed "send" looks through for the job it queued. */
+const REPLAY_LOOKBACK = 50;
+
+/** Scheduled or running: it can still be stopped. */
+export function isOpen(job: DeliveryJob): boolean {
+  return job.status === "scheduled" || job.status === "running";
 }
 
 export interface BroadcastView {
@@ -78,14 +97,22 @@ export function createBroadcastService(deps: {
     },
 
     /**
-     * Queues the broadcast: every recipient is stored before the first message goes out.
-     * Idempotent by `key` (a replayed tap queues nothing twice).
+     * Queues the broadcast: every recipient is stored before the first message goes out. An
+     * audience that is empty by now (everyone opted out since the preview) queues nothing.
+     * Idempotent by `key` (a replayed tap queues nothing twice and finds the job the first run
+     * queued, even if the audience has emptied since).
      */
-    send(input: { key: string; authorId: number; fromChatId: number; messageIds: number[]; audience: Audience; sendAt?: Date }) {
+    send(input: { key: string; authorId: number; fromChatId: number; messageIds: number[]; audience: Audience; sendAt?: Date }): Sent {
+      const key = `broadcast:${input.key}`;
+      // A replay comes right after its first run: its job is among the latest.
+      const earlier = delivery.recent(BROADCAST_KIND, REPLAY_LOOKBACK).find((job) => job.key === key);
+      const recorded = earlier && findBroadcast(db, earlier.id);
+      if (recorded) return { queued: true, jobId: recorded.jobId, volunteers: recorded.volunteers, groups: recorded.groups };
       const { volunteers, groups } = resolve(input.audience);
+      if (volunteers.length + groups.length === 0) return { queued: false };
       const queued = delivery.enqueue({
         kind: BROADCAST_KIND,
-        key: `broadcast:${input.key}`,
+        key,
         content: { type: "copy", fromChatId: input.fromChatId, messageIds: input.messageIds },
         recipients: [...volunteers, ...groups],
         sendAt: input.sendAt,
@@ -100,7 +127,7 @@ export function createBroadcastService(deps: {
         createdAt: deps.clock(),
       });
       const broadcast = findBroadcast(db, queued.jobId)!;
-      return { jobId: queued.jobId, volunteers: broadcast.volunteers, groups: broadcast.groups };
+      return { queued: true, jobId: queued.jobId, volunteers: broadcast.volunteers, groups: broadcast.groups };
     },
 
     /** At send time: still someone who wants announcements, or a group still linked. */
@@ -116,15 +143,22 @@ export function createBroadcastService(deps: {
       return { broadcast, job, counts: delivery.progress(jobId) };
     },
 
-    /** Scheduled and running first, then the most recent. */
+    /**
+     * Every scheduled and running broadcast (oldest first), however many: each needs its stop
+     * button. Then the most recent ended ones, up to `limit` entries in all.
+     */
     list(limit: number): BroadcastView[] {
-      const views = recentBroadcasts(db, 50).flatMap((broadcast) => {
-        const job = delivery.job(broadcast.jobId);
-        return job ? [{ broadcast, job, counts: delivery.progress(broadcast.jobId) }] : [];
+      const open = delivery.open(BROADCAST_KIND);
+      const ended = delivery
+        .recent(BROADCAST_KIND, limit + open.length)
+        .filter((job) => !isOpen(job))
+        .slice(0, Math.max(0, limit - open.length));
+      const jobs = [...open, ...ended];
+      const records = new Map(broadcastsOf(db, jobs.map((job) => job.id)).map((broadcast) => [broadcast.jobId, broadcast]));
+      return jobs.flatMap((job) => {
+        const broadcast = records.get(job.id);
+        return broadcast ? [{ broadcast, job, counts: delivery.progress(job.id) }] : [];
       });
-      const open = views.filter((v) => v.job.status === "running" || v.job.status === "scheduled");
-      const ended = views.filter((v) => v.job.status !== "running" && v.job.status !== "scheduled");
-      return [...open, ...ended].slice(0, limit);
     },
 
     stop: (jobId: number) => delivery.stop(jobId, "stopped by staff"),
@@ -139,7 +173,7 @@ export function createBroadcastService(deps: {
         labels.status(row.status),
         row.error ?? "",
       ]);
-      return stringify([labels.header, ...lines], { bom: true });
+      return stringify([labels.header, ...lines.map((line) => line.map(inertCell))], { bom: true });
     },
 
     exportPart: (userId: number) => ({

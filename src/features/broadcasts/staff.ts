@@ -1,18 +1,19 @@
-import { Composer, InputFile, type Api } from "grammy";
+import { Composer, InputFile, type Api, type InlineKeyboard } from "grammy";
 import type { Config, Locale } from "../../config.js";
 import { onCallback } from "../../core/callback-data.js";
 import type { BotContext } from "../../core/context.js";
 import type { I18n } from "../../core/i18n.js";
 import { requireStaff, staffArea, staffOnly } from "../../core/staff.js";
-import { ignoreNotModified } from "../../core/telegram-errors.js";
+import { describeTelegramError, ignoreNotModified } from "../../core/telegram-errors.js";
 import type { Logger } from "../../logger.js";
 import type { DeliveryJob } from "../delivery/index.js";
 import * as callbacks from "./callbacks.js";
 import { BROADCAST_COMPOSE } from "./compose.js";
 import { confirmStopKeyboard, listKeyboard, reportKeyboard } from "./keyboards.js";
 import type { BroadcastService } from "./service.js";
-import { listEntry, reachLabel, reportText } from "./texts.js";
+import { listText, reachLabel, reportText } from "./texts.js";
 
+/** Entries of /rundschreiben_liste, unless more broadcasts are open (each gets its stop button). */
 const LIST_LENGTH = 8;
 
 /**
@@ -33,12 +34,9 @@ export function createBroadcastStaff(service: BroadcastService, config: Config) 
 
   function listMessage(ctx: BotContext) {
     const views = service.list(LIST_LENGTH);
-    const choices = service.choices();
-    const text =
-      views.length === 0
-        ? ctx.t("broadcasts.list.empty")
-        : ctx.t("broadcasts.list.title", { entries: views.map((view) => listEntry(ctx.t, ctx.locale, config.timezone, view, choices)).join("\n\n") });
-    return { text, reply_markup: listKeyboard(ctx.t, views) };
+    if (views.length === 0) return { text: ctx.t("broadcasts.list.empty"), reply_markup: listKeyboard(ctx.t, []) };
+    const shown = listText(ctx.t, ctx.locale, config.timezone, views, service.choices());
+    return { text: shown.text, reply_markup: listKeyboard(ctx.t, shown.views) };
   }
 
   where.command("rundschreiben_liste", staffOnly, async (ctx) => {
@@ -116,36 +114,40 @@ export function createBroadcastNotices(deps: {
 }) {
   const { service, api, i18n, config } = deps;
   const staffT = i18n.forLocale(config.defaultLocale);
+
+  /**
+   * One message of the notices, on its own: a staff group that removed the bot or an author who
+   * blocked it must not hold up the rest, nor keep the job from being marked as told (else it
+   * would be told again and again). Logged without the text.
+   */
+  async function tell(chatId: number, text: string, jobId: number, what: string, reply_markup?: InlineKeyboard): Promise<void> {
+    try {
+      await api.sendMessage(chatId, text, reply_markup ? { reply_markup } : {});
+    } catch (error) {
+      deps.logger.warn({ jobId, error: describeTelegramError(error) }, `could not send a broadcast's ${what}`);
+    }
+  }
+
   return {
     async started(job: DeliveryJob): Promise<void> {
       const view = service.view(job.id);
       if (!view || config.staffChatId === undefined) return;
-      await api.sendMessage(config.staffChatId, staffT("broadcasts.staffGroup.started", { id: job.id, reach: reachLabel(staffT, view.broadcast) }));
+      await tell(config.staffChatId, staffT("broadcasts.staffGroup.started", { id: job.id, reach: reachLabel(staffT, view.broadcast) }), job.id, "start line to the staff group");
     },
     async ended(job: DeliveryJob): Promise<void> {
       const view = service.view(job.id);
       if (!view) return;
       const { counts } = view;
+      const undelivered = counts.blocked + counts.gone + counts.failed;
       if (config.staffChatId !== undefined) {
-        await api.sendMessage(
-          config.staffChatId,
-          staffT(job.status === "stopped" ? "broadcasts.staffGroup.stopped" : "broadcasts.staffGroup.ended", {
-            id: job.id,
-            sent: counts.sent,
-            undelivered: counts.blocked + counts.gone + counts.failed,
-          }),
-        );
+        const line = staffT(job.status === "stopped" ? "broadcasts.staffGroup.stopped" : "broadcasts.staffGroup.ended", { id: job.id, sent: counts.sent, undelivered });
+        await tell(config.staffChatId, line, job.id, "end line to the staff group");
       }
       const author = view.broadcast.authorId;
       if (author === null) return;
       const t = i18n.forLocale(deps.localeOf(author));
-      const undelivered = counts.blocked + counts.gone + counts.failed;
-      try {
-        await api.sendMessage(author, reportText(t, view), { reply_markup: reportKeyboard(t, job.id, undelivered) });
-      } catch (error) {
-        // The author may have blocked the bot or left; the staff group has heard.
-        deps.logger.warn({ err: error, jobId: job.id }, "could not send a broadcast's report to its author");
-      }
+      // The author may have blocked the bot or left.
+      await tell(author, reportText(t, view), job.id, "report to its author", reportKeyboard(t, job.id, undelivered));
     },
   };
 }

@@ -1,7 +1,11 @@
 import type { Message } from "grammy/types";
+import type { Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setUserMunicipality } from "../../../src/features/account/repository.js";
 import { linkGroup, setMembership } from "../../../src/features/circles/repository.js";
+import { runInEffectScope } from "../../../src/updates/effects-fetch.js";
+import { journalUpdates, markUpdateDone } from "../../../src/updates/repository.js";
+import { routeUpdate } from "../../../src/updates/routing.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
 
@@ -322,5 +326,143 @@ describe("/rundschreiben", () => {
     expect(last(STAFF_ADMIN).text).toContain("(Helferkreise: <script>Kreis</script> & Co)");
     expect(failedCalls(h.fake)).toEqual([]);
   });
+
+  it("reports to the author once and marks the job reported, also when the staff group refuses the bot", async () => {
+    h.fake.failNext("sendMessage", {
+      error_code: 403,
+      description: "Forbidden: bot was kicked from the supergroup chat",
+      times: Infinity,
+      when: (p) => p.chat_id === STAFF_CHAT_ID,
+    });
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
+    await eventually(() => h.fake.botMessages(STAFF_ADMIN).some((m) => m.text?.includes("ist fertig")));
+    await h.bot.runJob("delivery.tell");
+    await h.bot.runJob("delivery.tell");
+    await h.bot.idle();
+    expect(h.fake.botMessages(STAFF_ADMIN).filter((m) => m.text?.includes("Rundschreiben #1 ist fertig"))).toHaveLength(1);
+    const job = row<{ reported_at: number | null; start_announced_at: number | null }>("select reported_at, start_announced_at from delivery_jobs where id = 1");
+    expect(job.reported_at).not.toBeNull();
+    expect(job.start_announced_at).not.toBeNull();
+    expect(h.fake.messages(STAFF_CHAT_ID)).toHaveLength(0);
+  });
+
+  it("lists every open broadcast with its stop button within Telegram's 4096 characters, shortening long audiences", async () => {
+    const all = h.db.$client.prepare("select id from municipalities order by id").all() as Array<{ id: number }>;
+    expect(all).toHaveLength(28);
+    const circleIds = (h.db.$client.prepare("select id from helper_circles order by id").all() as Array<{ id: number }>).map((c) => c.id);
+    for (const id of circleIds) h.db.$client.prepare("update helper_circles set name = ? where id = ?").run(`K${id} & <Kreis> ${"x".repeat(100)}`.slice(0, 100), id);
+    // Three ended broadcasts to every circle, then ten scheduled to all 28 municipalities.
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "🕒 Planen");
+    await h.handle(h.fake.userSendsText(STAFF_ADMIN, "24.12.2099 09:00"));
+    const insertJob = h.db.$client.prepare(
+      "insert into delivery_jobs (kind, key, content, status, priority, send_at, created_by, created_at, finished_at, reported_at, start_announced_at) " +
+        "select kind, ?, content, ?, priority, send_at, created_by, created_at, ?, ?, ? from delivery_jobs where id = 1",
+    );
+    const insertBroadcast = h.db.$client.prepare("insert into broadcasts (job_id, author_id, audience, volunteers, groups, created_at) select ?, author_id, ?, volunteers, groups, created_at from broadcasts where job_id = 1");
+    const now = Date.now();
+    for (let i = 0; i < 3; i++) {
+      const jobId = Number(insertJob.run(`ended-${i}`, "done", now, now, now).lastInsertRowid);
+      insertBroadcast.run(jobId, JSON.stringify({ kind: "circles", ids: circleIds, withGroups: true }));
+    }
+    h.db.$client.prepare("delete from broadcasts where job_id = 1").run();
+    h.db.$client.prepare("update delivery_jobs set status = 'done', finished_at = ?, reported_at = ?, start_announced_at = ? where id = 1").run(now, now, now);
+    h.db.$client.prepare("insert into broadcasts (job_id, author_id, audience, volunteers, groups, created_at) values (1, ?, ?, 4, 0, ?)").run(STAFF_ADMIN, JSON.stringify({ kind: "circles", ids: circleIds, withGroups: false }), now);
+    const open: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const jobId = Number(insertJob.run(`open-${i}`, "scheduled", null, null, null).lastInsertRowid);
+      insertBroadcast.run(jobId, JSON.stringify({ kind: "municipalities", ids: all.map((m) => m.id) }));
+      open.push(jobId);
+    }
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "rundschreiben_liste"));
+    expect(failedCalls(h.fake)).toEqual([]);
+    const list = last(STAFF_ADMIN);
+    expect(list.text!.length).toBeLessThanOrEqual(4096);
+    expect(buttonTexts(list).filter((b) => b.endsWith("stoppen"))).toEqual(open.map((id) => `⏹ #${id} stoppen`));
+    expect(list.text).toMatch(/Gemeinden: [^\n]+ und 25 weitere/);
+
+    // In the staff group too, and after a stop (the list is edited in place).
+    await h.handle(h.fake.userSendsCommand(STAFF_MEMBER, "rundschreiben_liste", undefined, { chatId: STAFF_CHAT_ID }));
+    await click(STAFF_ADMIN, list, `⏹ #${open[0]} stoppen`);
+    await click(STAFF_ADMIN, h.fake.message(STAFF_ADMIN, list.message_id)!, "⏹ Ja, stoppen");
+    const updated = h.fake.message(STAFF_ADMIN, list.message_id)!;
+    expect(buttonTexts(updated).filter((b) => b.endsWith("stoppen"))).toHaveLength(9);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("says so and ends, queueing nothing, when Telegram refuses to copy the message (protected content)", async () => {
+    await compose();
+    h.fake.failNext("copyMessage", { error_code: 400, description: "Bad Request: message can't be copied" });
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    expect(last(STAFF_ADMIN).text).toBe(
+      "Diese Nachricht kann ich nicht kopieren, zum Beispiel weil sie geschützt ist. Bitte schreiben Sie das Rundschreiben selbst oder leiten Sie eine andere Nachricht weiter.",
+    );
+    expect(jobCount()).toBe(0);
+    // The flow has ended: the next /rundschreiben begins anew.
+    await compose();
+    expect(step().text).toContain("Wer soll das Rundschreiben bekommen?");
+  });
+
+  it("sends nothing when the audience became empty between the preview and 'Jetzt senden'", async () => {
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    const summary = last(STAFF_ADMIN);
+    expect(summary.text).toContain("an 4 Ehrenamtliche");
+    h.db.$client.prepare("update users set notify_announcements = 0").run();
+    await click(STAFF_ADMIN, summary, "📣 Jetzt senden");
+    expect(last(STAFF_ADMIN).text).toBe("Mit dieser Auswahl erreicht das Rundschreiben jetzt niemanden; es wurde nichts gesendet.");
+    expect(jobCount()).toBe(0);
+    await h.bot.runJob("delivery.tell");
+    await h.bot.idle();
+    expect(h.fake.messages(STAFF_CHAT_ID)).toHaveLength(0);
+    // The flow has ended.
+    await h.handle(h.fake.userSendsText(STAFF_ADMIN, "Hallo?"));
+    expect(last(STAFF_ADMIN).text).not.toBe("Bitte wählen Sie mit den Knöpfen oben, oder /abbrechen.");
+  });
+
+  it("neutralises formulas in the CSV (names are chosen by the people themselves)", async () => {
+    const MALLORY = 1006;
+    h.fake.addUser({ id: MALLORY, first_name: '=HYPERLINK("http://x")', language_code: "de" });
+    await onboard(h, MALLORY);
+    h.fake.userBlocksBot(MALLORY);
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (5)");
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
+    await eventually(() => h.fake.botMessages(STAFF_ADMIN).some((m) => m.text?.includes("ist fertig")));
+    await click(STAFF_ADMIN, last(STAFF_ADMIN), "📄 Nicht zugestellt (CSV)");
+    const file = await h.bot.api.getFile(last(STAFF_ADMIN).document!.file_id);
+    const content = await (await fetch(`${h.server.url}/file/bot${h.bot.token}/${file.file_path}`)).text();
+    expect(content).toContain(`"'=HYPERLINK(""http://x"")",Bot blockiert,403 Forbidden: bot was blocked by the user`);
+    expect(content).not.toMatch(/^"?=/m);
+  });
+
+  it("queues once when 'Jetzt senden' is handled again after a crash, and everyone gets one copy", async () => {
+    await compose();
+    await click(STAFF_ADMIN, step(), "👥 Alle Ehrenamtlichen (4)");
+    const send = h.fake.userClicksButton(STAFF_ADMIN, last(STAFF_ADMIN), "📣 Jetzt senden");
+    // Handled as the pipeline does, but the process "dies" before the update is marked done ...
+    journalUpdates(h.db, [send], routeUpdate, new Date());
+    await runInEffectScope(send.update_id, () => h.bot.handleUpdate(send), []);
+    expect(last(STAFF_ADMIN).text).toMatch(/Rundschreiben #1 geht jetzt an 4 Ehrenamtliche/);
+    const replies = h.fake.botMessages(STAFF_ADMIN).length;
+    // ... and after the restart the same update is handled again.
+    await replay(send);
+    await eventually(() => h.fake.botMessages(STAFF_ADMIN).some((m) => m.text?.includes("ist fertig")));
+    await h.bot.runJob("delivery.tell");
+    await h.bot.idle();
+    expect(jobCount()).toBe(1);
+    for (const id of VOLUNTEERS) expect(copiesIn(id)).toHaveLength(1);
+    expect(h.fake.botMessages(STAFF_ADMIN).filter((m) => m.text?.includes("geht jetzt"))).toHaveLength(1);
+    expect(h.fake.botMessages(STAFF_ADMIN).length).toBe(replies + 1);
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
 });
 
+async function replay(update: Update): Promise<void> {
+  const deferred: Array<() => void> = [];
+  await runInEffectScope(update.update_id, () => h.bot.handleUpdate(update), deferred);
+  markUpdateDone(h.db, update.update_id, new Date(), () => deferred.forEach((write) => write()));
+}
