@@ -34,7 +34,6 @@ export interface AudienceChoices {
 export type Sent = { queued: true; jobId: number; volunteers: number; groups: number } | { queued: false };
 
 /** How many of the latest broadcasts a replayed "send" looks through for the job it queued. */
-const REPLAY_LOOKBACK = 50;
 
 /** Scheduled or running: it can still be stopped. */
 export function isOpen(job: DeliveryJob): boolean {
@@ -104,8 +103,7 @@ export function createBroadcastService(deps: {
      */
     send(input: { key: string; authorId: number; fromChatId: number; messageIds: number[]; audience: Audience; sendAt?: Date }): Sent {
       const key = `broadcast:${input.key}`;
-      // A replay comes right after its first run: its job is among the latest.
-      const earlier = delivery.recent(BROADCAST_KIND, REPLAY_LOOKBACK).find((job) => job.key === key);
+      const earlier = delivery.jobByKey(key);
       const recorded = earlier && findBroadcast(db, earlier.id);
       if (recorded) return { queued: true, jobId: recorded.jobId, volunteers: recorded.volunteers, groups: recorded.groups };
       const { volunteers, groups } = resolve(input.audience);

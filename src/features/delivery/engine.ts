@@ -140,6 +140,11 @@ export class DeliveryEngine {
     return repo.findJob(this.deps.db, jobId);
   }
 
+  /** The job queued with this key, if any (a replayed request finds what the first run queued). */
+  jobByKey(key: string): DeliveryJob | undefined {
+    return repo.findJobByKey(this.deps.db, key);
+  }
+
   /** Live counts per row status. */
   progress(jobId: number): repo.Counts {
     return repo.countsOf(this.deps.db, jobId);

@@ -76,6 +76,7 @@ export function deliveryFeature(
     enqueue: engine.enqueue.bind(engine),
     stop: engine.stop.bind(engine),
     job: engine.job.bind(engine),
+    jobByKey: engine.jobByKey.bind(engine),
     progress: engine.progress.bind(engine),
     undelivered: engine.undelivered.bind(engine),
     outcomes: engine.outcomes.bind(engine),

@@ -38,6 +38,10 @@ export function insertJob(db: Db, job: NewJob, recipients: readonly NewRecipient
   });
 }
 
+export function findJobByKey(db: Db, key: string): DeliveryJob | undefined {
+  return db.select().from(deliveryJobs).where(eq(deliveryJobs.key, key)).get();
+}
+
 export function findJob(db: Db, jobId: number): DeliveryJob | undefined {
   return db.select().from(deliveryJobs).where(eq(deliveryJobs.id, jobId)).get();
 }
