@@ -10,7 +10,7 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 /** Explanations shown next to a problem, so the operator knows what to do. */
 const HINTS: Record<string, string> = {
   BOT_TOKEN:
-    "Create a bot with @BotFather on Telegram (/newbot) and copy the token it gives you, e.g. BOT_TOKEN=123456789:AA...",
+    "Create a bot with @BotFather on Telegram (/newbot) and copy the token it gives you, e.g. BOT_TOKEN=123456789:AA... (to try the bot without Telegram: npm run sandbox)",
   STAFF_CHAT_ID:
     "Add the bot to the staff group and send /chatid there: the bot answers with the id (it starts with -100).",
   WEBHOOK_URL: "The public HTTPS address Telegram should call, e.g. https://bot.example.org/telegram",
@@ -195,12 +195,15 @@ function parseQuietHours(value: string): { from: number; to: number } {
 
 /**
  * No BOT_TOKEN on a developer's machine: `npm start` runs the local sandbox instead. Never where
- * a missing token is a misconfigured server (NODE_ENV=production, or webhook mode): there it
- * stays the configuration error it is.
+ * a missing token is a misconfigured server (NODE_ENV=production, webhook mode, in either case,
+ * or a systemd service): there it stays the configuration error it is.
  */
 export function sandboxWanted(env: Record<string, string | undefined>): boolean {
-  const mode = emptyToUndefined(env.BOT_MODE) ?? "polling";
-  return !env.BOT_TOKEN && env.NODE_ENV !== "production" && mode !== "webhook";
+  const lower = (value: string | undefined) => value?.trim().toLowerCase() ?? "";
+  const mode = lower(env.BOT_MODE) || "polling";
+  // systemd sets INVOCATION_ID for every service it runs: a unit is a server, never a sandbox.
+  const underSystemd = Boolean(env.INVOCATION_ID);
+  return !env.BOT_TOKEN && lower(env.NODE_ENV) !== "production" && mode !== "webhook" && !underSystemd;
 }
 
 /** Reads and validates the environment. Pure: pass `process.env` or a test object. */

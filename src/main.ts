@@ -2,10 +2,10 @@ import dotenv from "dotenv";
 import { runLotsenbot, type RunningBot } from "./app.js";
 import { ConfigError, createConfig, sandboxWanted } from "./config.js";
 import { isTelegramError } from "./core/telegram-errors.js";
-import { createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 
 /**
- * `npm start`: settings → the bot (src/app.ts) → a graceful stop on SIGINT/SIGTERM. Without a
+ * `npm start`: settings → the bot (src/app.ts) → a graceful stop on SIGINT/SIGTERM/SIGHUP. Without a
  * BOT_TOKEN on a developer's machine it runs the local sandbox instead (src/sandbox), where the
  * same bot talks to a fake Telegram shown in the browser; `npm run sandbox` asks for it
  * explicitly.
@@ -16,15 +16,22 @@ async function main(): Promise<void> {
   // Installed before anything starts: a signal during start-up still stops cleanly.
   process.on("SIGINT", () => stop.abort("SIGINT"));
   process.on("SIGTERM", () => stop.abort("SIGTERM"));
+  // A closed terminal (or `kill -HUP`) stops as gracefully: the sandbox saves its chats.
+  process.on("SIGHUP", () => stop.abort("SIGHUP"));
+  // Logged, for the bot and the sandbox alike, instead of ending the process.
+  let logger: Logger | undefined;
+  process.on("unhandledRejection", (error) => {
+    if (logger) logger.error({ err: error }, "unhandled promise rejection");
+    else console.error("unhandled promise rejection:", error);
+  });
   let running: RunningBot;
   try {
     if (process.argv.includes("--sandbox") || sandboxWanted(process.env)) {
       const { runSandbox } = await import("./sandbox/index.js");
-      running = await runSandbox(process.env, { stop: stop.signal });
+      running = await runSandbox(process.env, { stop: stop.signal, onLogger: (sandboxLogger) => (logger = sandboxLogger) });
     } else {
       const config = createConfig(process.env);
-      const logger = createLogger(config.logLevel);
-      process.on("unhandledRejection", (error) => logger.error({ err: error }, "unhandled promise rejection"));
+      logger = createLogger(config.logLevel);
       running = await runLotsenbot(config, { logger, stop: stop.signal });
     }
   } catch (error) {

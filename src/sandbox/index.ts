@@ -3,12 +3,17 @@
  * Telegram, with a web page to act as its people. Its own database and chats under SANDBOX_DIR;
  * everything listens on 127.0.0.1 only and nothing reaches Telegram.
  */
+import { existsSync, realpathSync } from "node:fs";
+import path from "node:path";
 import { runLotsenbot, type RunningBot } from "../app.js";
-import { createConfig } from "../config.js";
-import { createLogger } from "../logger.js";
+import { ConfigError, createConfig } from "../config.js";
+import type { Db } from "../db/client.js";
+import { createLogger, type Logger } from "../logger.js";
+import { lastJournaledUpdateId } from "../updates/repository.js";
 import { startFakeTelegramServer } from "./fake-telegram/index.js";
+import type { FakeTelegram } from "./fake-telegram/index.js";
 import { startPageServer, type PageState } from "./page-server.js";
-import { createWorld, loadState, sandboxFiles, saveState, seedDatabase, STAFF_GROUP, SANDBOX_TOKEN } from "./world.js";
+import { createWorld, loadState, sandboxFiles, sandboxToken, saveState, seedDatabase, setAside, STAFF_GROUP, type SandboxFiles, type SandboxState } from "./world.js";
 
 const SAVE_DELAY_MS = 300;
 
@@ -16,22 +21,32 @@ export interface SandboxOptions {
   stop: AbortSignal;
   /** Where the human-readable banner and guide go (default: the console). */
   print?: (line: string) => void;
+  /** Receives the sandbox's logger as soon as it exists (main.ts logs unhandled rejections with it). */
+  onLogger?: (logger: Logger) => void;
 }
 
 export async function runSandbox(env: Record<string, string | undefined>, options: SandboxOptions): Promise<RunningBot & { url: string }> {
   const print = options.print ?? ((line: string) => console.log(line));
   const started = Date.now();
+  // A new token for each run: only this process's bot knows it.
+  const token = sandboxToken();
   // The user's settings (language, names, limits) apply; the token, API, database, staff group and
   // mode are the sandbox's own, so a real DATABASE_PATH is never touched.
-  const base = createConfig({ ...env, BOT_TOKEN: SANDBOX_TOKEN, BOT_MODE: "polling" });
+  const base = createConfig({ ...env, BOT_TOKEN: token, BOT_MODE: "polling" });
   const files = sandboxFiles(base.sandbox.dir);
+  if (samePath(files.database, base.databasePath)) {
+    throw new ConfigError([
+      `SANDBOX_DIR (${files.dir}) holds the bot's real database (DATABASE_PATH ${base.databasePath}); the sandbox never uses it. Set SANDBOX_DIR to a folder of its own, e.g. ./data/sandbox.`,
+    ]);
+  }
   const logger = createLogger(env.LOG_LEVEL ? base.logLevel : "warn");
-  const saved = loadState(files, (message) => logger.warn(message));
-  const fake = createWorld(saved);
-  const apiServer = await startFakeTelegramServer(fake, { host: "127.0.0.1" });
+  options.onLogger?.(logger);
+  const warn = (message: string) => logger.warn(message);
+  const { saved, fake } = openWorld(files, token, warn);
+  const apiServer = await startFakeTelegramServer(fake, { host: "127.0.0.1", localOnly: true });
   const config = createConfig({
     ...env,
-    BOT_TOKEN: SANDBOX_TOKEN,
+    BOT_TOKEN: token,
     BOT_MODE: "polling",
     TELEGRAM_API_ROOT: apiServer.url,
     DATABASE_PATH: files.database,
@@ -39,7 +54,13 @@ export async function runSandbox(env: Record<string, string | undefined>, option
   });
 
   const state: PageState = { keyboards: new Map(saved?.keyboards as Array<[number, unknown]> | undefined), added: saved?.added ?? [] };
-  const save = () => saveState(files, { version: 1, world: fake.saveWorld(), keyboards: [...state.keyboards], added: state.added });
+  const save = (stoppedCleanly = false) => {
+    try {
+      saveState(files, { version: 1, world: fake.saveWorld(), keyboards: [...state.keyboards], added: state.added, stoppedCleanly });
+    } catch (error) {
+      logger.error({ err: error }, `could not save the sandbox's chats to ${files.state}`);
+    }
+  };
   let timer: NodeJS.Timeout | undefined;
   const saveSoon = () => {
     if (timer) return;
@@ -52,11 +73,16 @@ export async function runSandbox(env: Record<string, string | undefined>, option
   let page;
   let bot: RunningBot;
   try {
-    page = await startPageServer(fake, state, { port: config.sandbox.port, onChange: saveSoon });
+    page = await startPageServer(fake, state, { port: config.sandbox.port, onChange: saveSoon }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      throw new ConfigError([
+        `SANDBOX_PORT ${config.sandbox.port} is already in use (another sandbox or program?). Stop it, or set SANDBOX_PORT to a free port (0: any free port).`,
+      ]);
+    });
     bot = await runLotsenbot(config, {
       logger,
       stop: options.stop,
-      beforeStart: saved ? undefined : (db) => seedDatabase(db, new Date()),
+      beforeStart: (db) => (saved ? continueUpdateIds(db, fake) : seedDatabase(db, new Date())),
     });
   } catch (error) {
     await page?.close();
@@ -69,7 +95,7 @@ export async function runSandbox(env: Record<string, string | undefined>, option
 
   const stopped = bot.stopped.then(async () => {
     clearTimeout(timer);
-    save();
+    save(true);
     await pageServer.close();
     await apiServer.close();
     print(`Sandbox gestoppt, Daten gesichert in ${files.dir} (sandbox stopped, data kept).`);
@@ -80,6 +106,35 @@ export async function runSandbox(env: Record<string, string | undefined>, option
   logger.warn({ url }, `No BOT_TOKEN: the local sandbox runs on ${url}, nothing goes to Telegram. For real use put BOT_TOKEN into .env.`);
   for (const line of guide(url, files.dir, seconds)) print(line);
   return { username: bot.username, stopped, url };
+}
+
+/** The saved world, or afresh when the saved one cannot be loaded (then moved aside). */
+function openWorld(files: SandboxFiles, token: string, warn: (message: string) => void): { saved: SandboxState | undefined; fake: FakeTelegram } {
+  const saved = loadState(files, warn);
+  try {
+    return { saved, fake: createWorld(saved, token) };
+  } catch (error) {
+    const aside = setAside(files, new Date(), "broken");
+    warn(`The sandbox's saved chats could not be loaded (${error instanceof Error ? error.message : String(error)}); its files were moved to ${aside} and it starts afresh.`);
+    return { saved: loadState(files, warn), fake: createWorld(undefined, token) };
+  }
+}
+
+/**
+ * After a hard kill world.json can be older than the database: update ids the bot has journaled
+ * must not come again (the journal would drop them as repeats, the message would go unanswered).
+ */
+function continueUpdateIds(db: Db, fake: FakeTelegram): void {
+  const last = lastJournaledUpdateId(db);
+  if (last !== undefined) fake.advanceUpdateIds(last + 1);
+}
+
+function samePath(a: string, b: string): boolean {
+  const real = (file: string) => {
+    const dir = path.dirname(file);
+    return path.join(existsSync(dir) ? realpathSync(dir) : path.resolve(dir), path.basename(file));
+  };
+  return b !== ":memory:" && real(a) === real(b);
 }
 
 function guide(url: string, dir: string, seconds: string): string[] {
@@ -93,7 +148,7 @@ function guide(url: string, dir: string, seconds: string): string[] {
     "  - Try: Anna taps \"❓ Frage stellen\"; Lena answers in the question's topic; /helferkreise Sonthofen; /meinedaten.",
     "  - Staff: Lena sends /rundschreiben in her private chat: an announcement to the example volunteers, with a preview.",
     "  - Add a volunteer with the form at the top; they start with /start like a new user.",
-    `  - Example data is marked "(Beispiel)". Chats and database are kept in ${dir}; delete that folder to start afresh.`,
+    `  - Example data is marked "(Beispiel)". Chats and database are kept in ${dir}; to start afresh, stop the sandbox first, then delete that folder.`,
     "  - Ctrl-C stops the bot and the sandbox.",
     "",
   ];

@@ -59,6 +59,11 @@ export function countPendingUpdates(db: Db): number {
 }
 
 /** Counted before each processing attempt, so an update that crashes the process is noticed. */
+/** The highest update_id in the journal (undefined when it is empty). */
+export function lastJournaledUpdateId(db: Db): number | undefined {
+  return db.select({ last: max(updateJournal.updateId) }).from(updateJournal).get()?.last ?? undefined;
+}
+
 export function recordAttempt(db: Db, updateId: number): number {
   const row = db
     .update(updateJournal)

@@ -116,6 +116,16 @@ describe("sandboxWanted", () => {
     expect(sandboxWanted({ BOT_MODE: "webhook" })).toBe(false);
   });
 
+  it("compares NODE_ENV and BOT_MODE without regard to case, and never runs under systemd", () => {
+    expect(sandboxWanted({ NODE_ENV: "Production" })).toBe(false);
+    expect(sandboxWanted({ NODE_ENV: " PRODUCTION " })).toBe(false);
+    expect(sandboxWanted({ BOT_MODE: "Webhook" })).toBe(false);
+    expect(sandboxWanted({ BOT_MODE: "POLLING", NODE_ENV: "Development" })).toBe(true);
+    // systemd sets INVOCATION_ID for every service it starts.
+    expect(sandboxWanted({ INVOCATION_ID: "0f8f6e3c1d2b4a59a8c7e6d5c4b3a291" })).toBe(false);
+    expect(sandboxWanted({ INVOCATION_ID: "" })).toBe(true);
+  });
+
   it("reads the sandbox's port and folder", () => {
     const config = createConfig({ BOT_TOKEN: "123456789:AAabcdefghijklmnopqrstuvwxyz", SANDBOX_PORT: "0", SANDBOX_DIR: "sbx" }, "/srv/x");
     expect(config.sandbox).toEqual({ port: 0, dir: "/srv/x/sbx" });

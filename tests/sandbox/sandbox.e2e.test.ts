@@ -3,8 +3,10 @@
  * the bot's database in step, the real DATABASE_PATH is never touched, and the API refuses what
  * Telegram or a foreign web page could not do.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { startBotProcess, type BotProcess } from "../helpers/bot-process.js";
 import { tempDir } from "../helpers/db.js";
@@ -23,6 +25,12 @@ describe("the sandbox process", () => {
   afterEach(async () => {
     await Promise.all(running.splice(0).map((p) => p.kill("SIGKILL")));
   });
+
+  function spawnSandbox(dir: string, port: number, env: Record<string, string> = {}) {
+    const sandbox = startBotProcess({ BOT_TOKEN: "123456789:AAthis-token-must-never-be-used_0", SANDBOX_DIR: dir, SANDBOX_PORT: String(port), LOG_LEVEL: "info", ...env }, ["--sandbox"]);
+    running.push(sandbox);
+    return sandbox;
+  }
 
   async function startSandbox(dir: string, port: number, env: Record<string, string> = {}) {
     // BOT_TOKEN is set: `npm run sandbox` (the --sandbox flag) ignores it and uses the fake's.
@@ -93,5 +101,92 @@ describe("the sandbox process", () => {
     expect((await post("/api/send", { as: ANNA, chat: ANNA, text: "Hallo" }, { origin: "https://evil.example" })).status).toBe(403);
     const form = await fetch(`http://127.0.0.1:${port}/api/send`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ as: ANNA, chat: ANNA, text: "Hallo" }) });
     expect(form.status).toBe(415);
+  });
+
+  function realDatabase(file: string): void {
+    const db = new Database(file);
+    db.exec("create table volunteers (name text); insert into volunteers values ('Real Person')");
+    db.close();
+  }
+  const realRows = (file: string) => queryDb(file, (db) => db.prepare("select name from volunteers").all());
+
+  it("refuses a SANDBOX_DIR that holds the real database, and never deletes a database it did not make", async () => {
+    const dataDir = tempDir("lotsenbot-data-");
+    const real = path.join(dataDir, "lotsenbot.db");
+    realDatabase(real);
+    // SANDBOX_DIR=./data beside DATABASE_PATH=./data/lotsenbot.db: one clear line, exit 2.
+    const refused = spawnSandbox(dataDir, await freePort(), { DATABASE_PATH: real });
+    const outcome = await Promise.race([refused.exited, refused.waitForLine(/long polling started/, 30_000).then(() => "started")]);
+    expect(outcome).toBe(2);
+    expect(refused.lines.join("\n")).toContain(`SANDBOX_DIR (${dataDir}) holds the bot's real database (DATABASE_PATH ${real})`);
+    expect(realRows(real)).toEqual([{ name: "Real Person" }]);
+
+    // Another DATABASE_PATH: the unknown database in the folder is moved aside, not deleted.
+    const { sandbox } = await startSandbox(dataDir, await freePort(), { DATABASE_PATH: path.join(tempDir("lotsenbot-real-"), "lotsenbot.db") });
+    expect(await sandbox.kill("SIGINT")).toBe(0);
+    const aside = readdirSync(dataDir).filter((name) => name.startsWith("set-aside-"));
+    expect(aside).toHaveLength(1);
+    expect(realRows(path.join(dataDir, aside[0]!, "lotsenbot.db"))).toEqual([{ name: "Real Person" }]);
+    expect(sandbox.lines.join("\n")).toContain("was not made by the sandbox; it was moved to");
+  });
+
+  it("answers after a hard kill right after a message (update ids go on beyond the journal) and stops cleanly on SIGHUP", async () => {
+    const dir = tempDir("lotsenbot-sandbox-");
+    const port = await freePort();
+    const first = await startSandbox(dir, port);
+    const db = path.join(dir, "lotsenbot.db");
+    const journaled = () => queryDb(db, (conn) => (conn.prepare("select count(*) as n from update_journal").get() as { n: number }).n);
+    // world.json is saved shortly after a change; let the start's save pass.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const before = journaled();
+    await first.post("/api/send", { as: ANNA, chat: ANNA, text: "/helferkreise sonthofen" });
+    for (let i = 0; i < 200 && journaled() === before; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await first.sandbox.kill("SIGKILL")).toBe("SIGKILL");
+
+    const second = await startSandbox(dir, port);
+    await second.post("/api/send", { as: ANNA, chat: ANNA, text: "/frage Gibt es Deutschkurse am Abend?" });
+    await second.waitFor(STAFF_GROUP, (view) => view.topics?.some((t) => t.name.startsWith("#1 ·")) ?? false);
+    expect(await second.sandbox.kill("SIGHUP")).toBe(0);
+    expect(second.sandbox.lines.join("\n")).toContain("Sandbox gestoppt, Daten gesichert");
+  });
+
+  it("moves a malformed world.json aside with its database, says so in one line, and starts afresh", async () => {
+    const dir = tempDir("lotsenbot-sandbox-");
+    const port = await freePort();
+    const first = await startSandbox(dir, port);
+    expect(await first.sandbox.kill("SIGINT")).toBe(0);
+    writeFileSync(path.join(dir, "world.json"), '{"version":1}');
+    const second = await startSandbox(dir, port);
+    const broken = readdirSync(dir).filter((name) => name.startsWith("broken-"));
+    expect(broken).toHaveLength(1);
+    expect(readFileSync(path.join(dir, broken[0]!, "world.json"), "utf8")).toBe('{"version":1}');
+    expect(existsSync(path.join(dir, broken[0]!, "lotsenbot.db"))).toBe(true);
+    expect(second.sandbox.lines.join("\n")).toContain("is not a valid sandbox state; its files were moved to");
+    // Afresh: the example volunteer is onboarded and answered.
+    await second.post("/api/send", { as: ANNA, chat: ANNA, text: "/helferkreise sonthofen" });
+    await second.waitFor(ANNA, (view) => view.messages.some((m) => m.text?.startsWith("Helferkreis Asyl Sonthofen (Beispiel)") ?? false));
+    expect(await second.sandbox.kill("SIGINT")).toBe(0);
+  });
+
+  it("names SANDBOX_PORT when its port is taken", async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
+    try {
+      const sandbox = spawnSandbox(tempDir("lotsenbot-sandbox-"), port);
+      expect(await sandbox.exited).toBe(2);
+      expect(sandbox.lines.join("\n")).toContain(`SANDBOX_PORT ${port} is already in use`);
+      expect(sandbox.lines.join("\n")).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("logs an unhandled promise rejection instead of ending", async () => {
+    const source = "setTimeout(() => Promise.reject(new Error('sandbox-test-rejection')), 1500);";
+    const { sandbox } = await startSandbox(tempDir("lotsenbot-sandbox-"), await freePort(), { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(source)}` });
+    await sandbox.waitForLine(/unhandled promise rejection/, 10_000);
+    expect(sandbox.lines.join("\n")).toContain("sandbox-test-rejection");
+    expect(await sandbox.kill("SIGINT")).toBe(0);
   });
 });

@@ -1750,6 +1750,14 @@ export class FakeTelegram extends EventEmitter {
     return snapshotWorld(this.users, this.chats, this.files, this.updates.nextUpdateId);
   }
 
+  /**
+   * Lets the next update_id be at least `min` (never lowers it): a sandbox restarted from an older
+   * snapshot must not repeat update ids its bot has already journaled.
+   */
+  advanceUpdateIds(min: number): void {
+    this.updates.advanceTo(min);
+  }
+
   /** Replaces users, chats and files with a snapshot's (from saveWorld). */
   loadWorld(snapshot: WorldSnapshot): void {
     restoreWorld(snapshot, this.users, this.chats, this.files);

@@ -22,12 +22,26 @@ export interface FakeTelegramServer {
 export interface ServerOptions {
   port?: number;
   host?: string;
+  /**
+   * Only for clients on this machine that are not web pages (the sandbox): refuses (403) a request
+   * whose Host header is not 127.0.0.1:<port> or localhost:<port> (DNS rebinding) and any request
+   * with an Origin header (a browser's; the bot, a Node client, sends none).
+   */
+  localOnly?: boolean;
+  /** Largest request body accepted (413 beyond); default 60 MB, above the Bot API's 50 MB uploads. */
+  maxBodyBytes?: number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 60 * 1024 * 1024;
 
 type Params = Record<string, unknown>;
 
 const NOT_FOUND: ApiResult = { ok: false, error_code: 404, description: "Not Found" };
 const UNAUTHORIZED: ApiResult = { ok: false, error_code: 401, description: "Unauthorized" };
+const FORBIDDEN: ApiResult = { ok: false, error_code: 403, description: "Forbidden: only local clients without an Origin" };
+const TOO_LARGE: ApiResult = { ok: false, error_code: 413, description: "Request Entity Too Large" };
+
+class BodyTooLarge extends Error {}
 
 /** A request Telegram would reject before looking at the method (400). */
 class RequestError extends Error {
@@ -42,14 +56,29 @@ class RequestError extends Error {
 export async function startFakeTelegramServer(fake: FakeTelegram, opts: ServerOptions = {}): Promise<FakeTelegramServer> {
   const host = opts.host ?? "127.0.0.1";
   const inflight = new Map<AbortController, Promise<void>>();
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let allowedHosts = new Set<string>();
 
   const server = createServer((req, res) => {
+    if (opts.localOnly && (req.headers.origin !== undefined || !allowedHosts.has((req.headers.host ?? "").toLowerCase()))) {
+      res.setHeader("connection", "close");
+      return send(res, FORBIDDEN);
+    }
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > maxBody) {
+      res.setHeader("connection", "close");
+      return send(res, TOO_LARGE);
+    }
     const controller = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) controller.abort(new Error("client disconnected"));
     });
-    const done = route(fake, req, res, controller.signal)
+    const done = route(fake, req, res, controller.signal, maxBody)
       .catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) {
+          res.setHeader("connection", "close");
+          return send(res, TOO_LARGE);
+        }
         const description = `Internal Server Error: ${error instanceof Error ? error.message : String(error)}`;
         send(res, { ok: false, error_code: 500, description });
       })
@@ -65,6 +94,7 @@ export async function startFakeTelegramServer(fake: FakeTelegram, opts: ServerOp
     });
   });
   const { port } = server.address() as AddressInfo;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const urlHost = host.includes(":") ? `[${host}]` : host;
 
   return {
@@ -81,7 +111,7 @@ export async function startFakeTelegramServer(fake: FakeTelegram, opts: ServerOp
   };
 }
 
-async function route(fake: FakeTelegram, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+async function route(fake: FakeTelegram, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, maxBody: number): Promise<void> {
   const url = new URL(req.url ?? "/", "http://fake-telegram");
   const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
   if (file) return serveFile(fake, res, decodeURIComponent(file[1] ?? ""), decodeURIComponent(file[2] ?? ""));
@@ -94,7 +124,7 @@ async function route(fake: FakeTelegram, req: IncomingMessage, res: ServerRespon
 
   let params: Params;
   try {
-    params = await readParams(method, url, req);
+    params = await readParams(method, url, req, maxBody);
   } catch (error) {
     if (error instanceof RequestError) return send(res, error.result);
     throw error;
@@ -104,9 +134,9 @@ async function route(fake: FakeTelegram, req: IncomingMessage, res: ServerRespon
 }
 
 /** Merges query-string and body parameters; multipart files become UploadedFile markers. */
-async function readParams(method: string, url: URL, req: IncomingMessage): Promise<Params> {
+async function readParams(method: string, url: URL, req: IncomingMessage, maxBody: number): Promise<Params> {
   const params: Params = Object.fromEntries(url.searchParams);
-  const body = await readBody(req);
+  const body = await readBody(req, maxBody);
   if (body.length === 0) return params;
   const contentType = req.headers["content-type"] ?? "";
   if (/application\/json/i.test(contentType)) {
@@ -178,10 +208,20 @@ function serveFile(fake: FakeTelegram, res: ServerResponse, token: string, path:
   res.end(bytes);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBody: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBody) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });

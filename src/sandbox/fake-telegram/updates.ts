@@ -52,6 +52,11 @@ export class UpdateQueue {
     return update;
   }
 
+  /** Lets the next update_id be at least `min` (never lowers it). */
+  advanceTo(min: number): void {
+    this.nextId = Math.max(this.nextId, min);
+  }
+
   /** The update_id the next update gets. */
   get nextUpdateId(): number {
     return this.nextId;
