@@ -126,6 +126,15 @@ describe("sandboxWanted", () => {
     expect(sandboxWanted({ INVOCATION_ID: "" })).toBe(true);
   });
 
+  it("is off in the README's systemd unit, even with BOT_TOKEN missing from its .env", () => {
+    const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const unit = /# \/etc\/systemd\/system\/lotsenbot\.service\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(unit).toBeDefined();
+    const env = Object.fromEntries([...unit!.matchAll(/^Environment=(\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(env).toMatchObject({ NODE_ENV: "production" });
+    expect(sandboxWanted(env)).toBe(false);
+  });
+
   it("reads the sandbox's port and folder", () => {
     const config = createConfig({ BOT_TOKEN: "123456789:AAabcdefghijklmnopqrstuvwxyz", SANDBOX_PORT: "0", SANDBOX_DIR: "sbx" }, "/srv/x");
     expect(config.sandbox).toEqual({ port: 0, dir: "/srv/x/sbx" });

@@ -3,7 +3,7 @@
  * the bot's database in step, the real DATABASE_PATH is never touched, and the API refuses what
  * Telegram or a foreign web page could not do.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -166,6 +166,17 @@ describe("the sandbox process", () => {
     await second.post("/api/send", { as: ANNA, chat: ANNA, text: "/helferkreise sonthofen" });
     await second.waitFor(ANNA, (view) => view.messages.some((m) => m.text?.startsWith("Helferkreis Asyl Sonthofen (Beispiel)") ?? false));
     expect(await second.sandbox.kill("SIGINT")).toBe(0);
+  });
+
+  it("survives its folder being deleted while it runs (saves again, stops cleanly)", async () => {
+    const dir = tempDir("lotsenbot-sandbox-");
+    const { sandbox, post, waitFor } = await startSandbox(dir, await freePort());
+    rmSync(dir, { recursive: true, force: true });
+    await post("/api/send", { as: ANNA, chat: ANNA, text: "/helferkreise sonthofen" });
+    await waitFor(ANNA, (view) => view.messages.some((m) => m.text?.startsWith("Helferkreis Asyl Sonthofen (Beispiel)") ?? false));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await sandbox.kill("SIGINT")).toBe(0);
+    expect(existsSync(path.join(dir, "world.json"))).toBe(true);
   });
 
   it("names SANDBOX_PORT when its port is taken", async () => {
