@@ -59,9 +59,11 @@ describe("start-up configuration", () => {
     ["NODE_ENV=Production (any case)", { NODE_ENV: "Production" }],
     ["a systemd service (INVOCATION_ID)", { INVOCATION_ID: "0f8f6e3c1d2b4a59a8c7e6d5c4b3a291" }],
   ])("without BOT_TOKEN and with %s stops with the configuration error, no sandbox", async (_name, env) => {
-    const bot = startBotProcess({ ...env, DATABASE_PATH: `${tempDir()}/x.db`, SANDBOX_DIR: tempDir("lotsenbot-sandbox-") });
+    const bot = startBotProcess({ ...env, DATABASE_PATH: `${tempDir()}/x.db`, SANDBOX_DIR: tempDir("lotsenbot-sandbox-"), SANDBOX_PORT: String(await freePort()) });
     try {
-      expect(await bot.exited).toBe(2);
+      // A sandbox started by mistake must not outlive the test: stop waiting once it polls.
+      const outcome = await Promise.race([bot.exited, bot.waitForLine(/long polling started|lokale Sandbox/, 20_000).then(() => "sandbox started")]);
+      expect(outcome).toBe(2);
       const output = bot.lines.join("\n");
       expect(output).toContain("- BOT_TOKEN is missing. Create a bot with @BotFather");
       expect(output).not.toContain("Sandbox");
