@@ -195,15 +195,15 @@ function parseQuietHours(value: string): { from: number; to: number } {
 
 /**
  * No BOT_TOKEN on a developer's machine: `npm start` runs the local sandbox instead. Never where
- * a missing token is a misconfigured server (NODE_ENV=production, webhook mode, in either case,
- * or a systemd service): there it stays the configuration error it is.
+ * a missing token is a misconfigured server (NODE_ENV=production or webhook mode, in any case; the
+ * README's systemd unit sets NODE_ENV=production): there it stays the configuration error it is.
+ * (systemd's INVOCATION_ID is no sign of a server: desktop terminals started as user services
+ * pass it on to every shell, and `npm start` there must open the sandbox.)
  */
 export function sandboxWanted(env: Record<string, string | undefined>): boolean {
   const lower = (value: string | undefined) => value?.trim().toLowerCase() ?? "";
   const mode = lower(env.BOT_MODE) || "polling";
-  // systemd sets INVOCATION_ID for every service it runs: a unit is a server, never a sandbox.
-  const underSystemd = Boolean(env.INVOCATION_ID);
-  return !env.BOT_TOKEN && lower(env.NODE_ENV) !== "production" && mode !== "webhook" && !underSystemd;
+  return !env.BOT_TOKEN && lower(env.NODE_ENV) !== "production" && mode !== "webhook";
 }
 
 /** Reads and validates the environment. Pure: pass `process.env` or a test object. */

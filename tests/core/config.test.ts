@@ -116,14 +116,13 @@ describe("sandboxWanted", () => {
     expect(sandboxWanted({ BOT_MODE: "webhook" })).toBe(false);
   });
 
-  it("compares NODE_ENV and BOT_MODE without regard to case, and never runs under systemd", () => {
+  it("compares NODE_ENV and BOT_MODE without regard to case; a desktop terminal's systemd variables do not matter", () => {
     expect(sandboxWanted({ NODE_ENV: "Production" })).toBe(false);
     expect(sandboxWanted({ NODE_ENV: " PRODUCTION " })).toBe(false);
     expect(sandboxWanted({ BOT_MODE: "Webhook" })).toBe(false);
     expect(sandboxWanted({ BOT_MODE: "POLLING", NODE_ENV: "Development" })).toBe(true);
-    // systemd sets INVOCATION_ID for every service it starts.
-    expect(sandboxWanted({ INVOCATION_ID: "0f8f6e3c1d2b4a59a8c7e6d5c4b3a291" })).toBe(false);
-    expect(sandboxWanted({ INVOCATION_ID: "" })).toBe(true);
+    // GNOME Terminal runs as a systemd user service and passes INVOCATION_ID to its shells.
+    expect(sandboxWanted({ INVOCATION_ID: "0f8f6e3c1d2b4a59a8c7e6d5c4b3a291" })).toBe(true);
   });
 
   it("is off in the README's systemd unit, even with BOT_TOKEN missing from its .env", () => {

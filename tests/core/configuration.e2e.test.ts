@@ -57,7 +57,6 @@ describe("start-up configuration", () => {
     ["NODE_ENV=production", { NODE_ENV: "production" }],
     ["BOT_MODE=webhook", { BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.org/telegram", WEBHOOK_SECRET: "a-secret-of-sixteen-chars" }],
     ["NODE_ENV=Production (any case)", { NODE_ENV: "Production" }],
-    ["a systemd service (INVOCATION_ID)", { INVOCATION_ID: "0f8f6e3c1d2b4a59a8c7e6d5c4b3a291" }],
   ])("without BOT_TOKEN and with %s stops with the configuration error, no sandbox", async (_name, env) => {
     const bot = startBotProcess({ ...env, DATABASE_PATH: `${tempDir()}/x.db`, SANDBOX_DIR: tempDir("lotsenbot-sandbox-"), SANDBOX_PORT: String(await freePort()) });
     try {
