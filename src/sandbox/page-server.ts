@@ -108,8 +108,10 @@ export async function startPageServer(fake: FakeTelegram, state: PageState, opti
       const isForum = chat.type === "supergroup" && chat.is_forum === true;
       const all = fake.messages(chatId);
       if (!isForum) return { chat, messages: all.slice(-SHOWN_MESSAGES), keyboard: state.keyboards.get(chatId) ?? null, topics: null };
-      // A forum: one topic's messages (0: General), cut after filtering so older topics keep theirs.
-      const thread = Number(url.searchParams.get("thread") ?? 0) || 0;
+      // A forum: with `thread`, one topic's messages (0: General), cut after filtering so that
+      // older topics keep theirs; without, the whole chat's newest.
+      const threadParam = url.searchParams.get("thread");
+      const thread = threadParam === null ? undefined : Number(threadParam) || 0;
       const seen = parseSeen(url.searchParams.get("seen"));
       const inTopic = (message: Message, id: number) => (id === 0 ? !message.is_topic_message : message.message_thread_id === id);
       const topics = fake.topics(chatId).map((topic) => {
@@ -119,8 +121,8 @@ export async function startPageServer(fake: FakeTelegram, state: PageState, opti
       });
       return {
         chat,
-        thread,
-        messages: all.filter((message) => inTopic(message, thread)).slice(-SHOWN_MESSAGES),
+        thread: thread ?? null,
+        messages: (thread === undefined ? all : all.filter((message) => inTopic(message, thread))).slice(-SHOWN_MESSAGES),
         keyboard: state.keyboards.get(chatId) ?? null,
         topics,
       };

@@ -91,11 +91,11 @@ describe("the sandbox page server", () => {
 
     const inTopic = await chatAt(`${server.url}/api/chat?id=${STAFF_GROUP.id}&thread=${thread}`);
     expect(inTopic.messages.map((m) => m.text).filter(Boolean)).toEqual(["alt 0", "alt 1", "alt 2"]);
-    const general = await chatAt(`${server.url}/api/chat?id=${STAFF_GROUP.id}`);
+    const general = await chatAt(`${server.url}/api/chat?id=${STAFF_GROUP.id}&thread=0`);
     expect(general.messages).toHaveLength(300);
     expect(general.messages.at(-1)!.text).toBe("neu 309");
     const unread = async (seen: string) =>
-      (await chatAt(`${server.url}/api/chat?id=${STAFF_GROUP.id}&seen=${seen}`)).topics.find((t) => t.message_thread_id === thread)!.unread;
+      (await chatAt(`${server.url}/api/chat?id=${STAFF_GROUP.id}&thread=0&seen=${seen}`)).topics.find((t) => t.message_thread_id === thread)!.unread;
     expect(await unread("")).toBe(4); // the "topic created" service message and three messages
     expect(await unread(`${thread}:${inTopic.messages.at(-2)!.message_id}`)).toBe(1);
   });
