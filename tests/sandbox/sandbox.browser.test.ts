@@ -153,6 +153,8 @@ describe("the sandbox in Chromium", () => {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
     expect(await page.evaluate("document.activeElement?.textContent")).toBe("💾 Als FAQ speichern");
+    // Its message was not edited, so the same button is there: no longer shown as pressed.
+    await expect.poll(() => saveFaq.getAttribute("class")).not.toContain("pressed");
     const copy = botMessage(groupPane(), "Darf sie eine Ausbildung anfangen?");
     expect(await copy.locator(".text").textContent()).toBe(HOSTILE);
     expect(await copy.locator(".text b, .text script").count()).toBe(0);
@@ -177,11 +179,17 @@ describe("the sandbox in Chromium", () => {
     // /meinedaten, chosen from the command list that "/" opens, offers a JSON file.
     const input = privatePane().getByRole("textbox", { name: "Nachricht" });
     await input.fill("");
-    // Typed fast: the list shows what matches the whole input, not what matched "/".
+    // Typed faster than the command list arrives (as on a slow machine): the list shows what
+    // matches the whole input, not what matched "/".
+    await page.route("**/api/commands?*", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
     await input.pressSequentially("/meinedaten");
     const options = privatePane().getByRole("option");
     await options.first().waitFor();
     await expect.poll(() => options.allTextContents()).toEqual([expect.stringMatching(/^\/meinedaten /)]);
+    await page.unrouteAll({ behavior: "wait" });
     await privatePane().getByRole("option", { name: /\/meinedaten/ }).click();
     const file = privatePane().locator("li.msg.from-bot a.file", { hasText: ".json" }).last();
     await file.waitFor();

@@ -63,8 +63,12 @@ const state = {
   chats: new Map(),
 };
 
+/** Nothing answers: the sandbox is not running. */
+class Offline extends Error {}
+
 async function api(method, path, body, headers = { "content-type": "application/json" }) {
-  const response = await fetch(path, { method, headers: body === undefined ? {} : headers, body: body === undefined ? undefined : headers["content-type"] === "application/json" ? JSON.stringify(body) : body });
+  const response = await fetch(path, { method, headers: body === undefined ? {} : headers, body: body === undefined ? undefined : headers["content-type"] === "application/json" ? JSON.stringify(body) : body })
+    .catch((error) => { throw new Offline(error.message); });
   const data = await response.json().catch(() => ({}));
   if (response.status === 413) throw new Error(t("tooLarge", { limit: /at most ([^)]+)/.exec(data.error ?? "")?.[1] ?? "?" }));
   if (!response.ok) throw new Error(data.error ?? response.statusText);
@@ -137,8 +141,7 @@ function showStopped(stopped) {
 /** An action failed: say why, unless the banner already says that the sandbox is gone. */
 const failed = (error) => {
   if (!stoppedBanner.hidden) return;
-  if (error instanceof TypeError) {
-    // fetch itself failed: nothing answers any more.
+  if (error instanceof Offline) {
     showStopped(true);
     return;
   }
