@@ -124,6 +124,9 @@ describe("the sandbox in Chromium", () => {
     await expect.poll(() => privatePane().locator(".kb-button.pressed").count()).toBe(0);
     await botMessage(privatePane(), "In welcher Gemeinde").getByRole("button", { name: "✅ Fertig" }).click();
     await botMessage(privatePane(), "Alles bereit").waitFor();
+    // Screen readers hear the new bot message from a small live region, not the whole lists again.
+    expect(await page.locator("ol.messages[aria-live], ol.messages [aria-live]").count()).toBe(0);
+    await expect.poll(() => page.locator("#announcer[aria-live=polite]").textContent()).toMatch(/^Neue Nachricht vom Bot: /);
     // The main menu is the persistent reply keyboard.
     const menu = privatePane().locator(".reply-keyboard");
     await menu.getByRole("button", { name: "❓ Frage stellen" }).waitFor();
@@ -212,6 +215,16 @@ describe("the sandbox in Chromium", () => {
     expect(privateBox.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")).toBeLessThanOrEqual(0);
     await shot("phone-width");
+  });
+
+  it("shows an inline URL button without a safe URL as a disabled button", async () => {
+    const buttons = await page.evaluate(`import("/render.js").then(({ renderMessage }) => {
+      const message = { message_id: 1, date: 0, chat: { id: 1, type: "private" }, from: { id: 1 }, text: "x",
+        reply_markup: { inline_keyboard: [[{ text: "böse", url: "javascript:alert(1)" }, { text: "gut", url: "https://example.org/" }]] } };
+      const li = renderMessage(message, { t: (key) => key, me: 2, botId: 1, showSender: false });
+      return [...li.querySelectorAll(".kb-button")].map((b) => [b.tagName, b.disabled === true, b.getAttribute("href")]);
+    })`);
+    expect(buttons).toEqual([["BUTTON", true, null], ["A", false, "https://example.org/"]]);
   });
 
   it("says so when a file is over the upload limit", async () => {
