@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BotCommand } from "grammy/types";
+import type { BotCommand, Message } from "grammy/types";
 import type { FakeCall, FakeTelegram } from "./fake-telegram/index.js";
 import { peopleOf, STAFF_GROUP, type SandboxPerson } from "./world.js";
 
@@ -17,8 +17,10 @@ const STATIC: Record<string, { file: string; type: string }> = {
   "/render.js": { file: "render.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
 };
-/** How many messages of a chat the page shows (the newest). */
+/** How many messages of a chat (of one topic in a forum) the page shows (the newest). */
 const SHOWN_MESSAGES = 300;
+/** Uploaded files shown inline on the page; every other file is only ever downloaded. */
+const INLINE_IMAGE = /^image\/(jpeg|png|gif|webp)$/;
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 const MAX_JSON_BYTES = 64 * 1024;
 /** Calls that change what a chat shows. */
@@ -66,9 +68,14 @@ export async function startPageServer(fake: FakeTelegram, state: PageState, opti
       const markup = parseMarkup(call.params.reply_markup);
       if (markup && ("keyboard" in markup || "remove_keyboard" in markup)) state.keyboards.set(chatId, "keyboard" in markup ? markup : undefined);
       changed(chatId);
-    } else if (call.method === "answerCallbackQuery" && typeof call.params.text === "string") {
-      const userId = queryOwners.get(String(call.params.callback_query_id));
-      broadcast("toast", { userId, text: call.params.text, alert: call.params.show_alert === true || call.params.show_alert === "true" });
+    } else if (call.method === "answerCallbackQuery") {
+      const queryId = String(call.params.callback_query_id);
+      const userId = queryOwners.get(queryId);
+      queryOwners.delete(queryId);
+      broadcast("answered", { queryId });
+      if (typeof call.params.text === "string" && call.params.text !== "") {
+        broadcast("toast", { userId, text: call.params.text, alert: call.params.show_alert === true || call.params.show_alert === "true" });
+      }
     } else if (call.method === "answerInlineQuery") {
       broadcast("inline", { queryId: String(call.params.inline_query_id), results: call.params.results ?? [] });
     }
@@ -99,11 +106,25 @@ export async function startPageServer(fake: FakeTelegram, state: PageState, opti
       const chat = fake.chat(chatId);
       if (!chat) throw new HttpError(404, "no such chat");
       const isForum = chat.type === "supergroup" && chat.is_forum === true;
+      const all = fake.messages(chatId);
+      if (!isForum) return { chat, messages: all.slice(-SHOWN_MESSAGES), keyboard: state.keyboards.get(chatId) ?? null, topics: null };
+      // A forum: with `thread`, one topic's messages (0: General), cut after filtering so that
+      // older topics keep theirs; without, the whole chat's newest.
+      const threadParam = url.searchParams.get("thread");
+      const thread = threadParam === null ? undefined : Number(threadParam) || 0;
+      const seen = parseSeen(url.searchParams.get("seen"));
+      const inTopic = (message: Message, id: number) => (id === 0 ? !message.is_topic_message : message.message_thread_id === id);
+      const topics = fake.topics(chatId).map((topic) => {
+        const after = seen.get(topic.message_thread_id) ?? 0;
+        const unread = all.filter((message) => inTopic(message, topic.message_thread_id) && message.message_id > after).length;
+        return { ...topic, unread };
+      });
       return {
         chat,
-        messages: fake.messages(chatId).slice(-SHOWN_MESSAGES),
+        thread: thread ?? null,
+        messages: (thread === undefined ? all : all.filter((message) => inTopic(message, thread))).slice(-SHOWN_MESSAGES),
         keyboard: state.keyboards.get(chatId) ?? null,
-        topics: isForum ? fake.topics(chatId) : null,
+        topics,
       };
     },
     "GET /api/commands": (_req, url) => {
@@ -131,7 +152,7 @@ export async function startPageServer(fake: FakeTelegram, state: PageState, opti
       const caption = url.searchParams.get("caption") ?? undefined;
       const options = { ...messageOptions(chatId, Object.fromEntries(url.searchParams)), caption: caption || undefined };
       const mimeType = url.searchParams.get("type") || undefined;
-      const asPhoto = /^image\/(jpeg|png|gif|webp)$/.test(mimeType ?? "");
+      const asPhoto = INLINE_IMAGE.test(mimeType ?? "");
       act(() =>
         asPhoto
           ? fake.userSendsPhoto(who.id, { ...options, bytes: new Uint8Array(bytes) })
@@ -149,7 +170,7 @@ export async function startPageServer(fake: FakeTelegram, state: PageState, opti
       if (!message || !button || !("callback_data" in button)) throw new HttpError(404, "this button is gone");
       const update = act(() => fake.userSendsCallbackData(who.id, message, button.callback_data));
       if (update.callback_query) queryOwners.set(update.callback_query.id, who.id);
-      return { ok: true };
+      return { ok: true, queryId: update.callback_query?.id };
     },
     "POST /api/inline": async (req) => {
       const body = await readJson(req);
@@ -208,7 +229,7 @@ export async function startPageServer(fake: FakeTelegram, state: PageState, opti
       return;
     }
     const file = /^\/files\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
-    if (req.method === "GET" && file) return serveFile(fake, res, file[1]!, url.searchParams.get("download") === "1");
+    if (req.method === "GET" && file) return serveFile(fake, res, file[1]!);
     const route = api[`${req.method} ${url.pathname}`];
     if (!route) throw new HttpError(404, "not found");
     sendJson(res, 200, await route(req, url));
@@ -227,6 +248,8 @@ export async function startPageServer(fake: FakeTelegram, state: PageState, opti
     port,
     async close() {
       fake.off("call", onCall);
+      // The page shows that the sandbox has stopped (it keeps trying to reconnect).
+      broadcast("stopped", {});
       for (const client of clients) client.end();
       clients.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -287,20 +310,47 @@ function parseMarkup(raw: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
 }
 
-function serveFile(fake: FakeTelegram, res: ServerResponse, fileId: string, download: boolean): void {
+/**
+ * A file someone uploaded (or the bot sent). Whatever its claimed type, it must never run on the
+ * page's origin: only jpeg/png/gif/webp images are shown inline as images; everything else is an
+ * attachment of type application/octet-stream. The response is sandboxed (no script, own origin)
+ * and not sniffed.
+ */
+function serveFile(fake: FakeTelegram, res: ServerResponse, fileId: string): void {
   const file = fake.files.get(fileId);
   if (!file) throw new HttpError(404, "no such file");
   const bytes = file.bytes ?? new Uint8Array();
   const media = file.media as { file_name?: string } | undefined;
   const name = media && !Array.isArray(media) && media.file_name ? media.file_name : file.file_path.split("/").pop()!;
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  const image = INLINE_IMAGE.test(file.mimeType);
   res.writeHead(200, {
-    "content-type": file.mimeType,
+    "content-type": image ? file.mimeType : "application/octet-stream",
     "content-length": bytes.byteLength,
-    "content-disposition": `${download ? "attachment" : "inline"}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    ...SECURITY_HEADERS,
+    "content-disposition": `${image ? "inline" : "attachment"}; ${dispositionName(name)}`,
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "sandbox",
+    "cross-origin-resource-policy": "same-origin",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-cache",
   });
   res.end(bytes);
+}
+
+/** `filename="ascii"; filename*=UTF-8''…` (RFC 6266/8187): the original name, safely quoted. */
+export function dispositionName(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%;]/g, "_");
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The page's "last seen message per topic", as `thread:messageId,…`. */
+function parseSeen(raw: string | null): Map<number, number> {
+  const seen = new Map<number, number>();
+  for (const pair of (raw ?? "").split(",").slice(0, 1000)) {
+    const [thread, id] = pair.split(":").map(Number);
+    if (Number.isInteger(thread) && Number.isInteger(id)) seen.set(thread!, id!);
+  }
+  return seen;
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -314,18 +364,23 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   throw new HttpError(400, "expected a JSON object");
 }
 
+/**
+ * The request's body, at most `limit` bytes. A larger body is read to its end and dropped, then
+ * answered 413 (destroying the request instead would reset the connection, and the page could
+ * not tell why). Only this machine talks to the sandbox, so reading to the end costs little.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const most = limit >= 1024 * 1024 ? `${Math.floor(limit / 1024 / 1024)} MB` : `${Math.floor(limit / 1024)} KB`;
+  const tooLarge = () => new HttpError(413, `too large (at most ${most})`);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, "too large"));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on("error", reject);
   });
 }
@@ -336,6 +391,10 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
     return;
   }
   const body = JSON.stringify(value);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    ...(status === 413 ? { connection: "close" } : {}),
+  });
   res.end(body);
 }

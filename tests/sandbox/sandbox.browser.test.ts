@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startBotProcess, type BotProcess } from "../helpers/bot-process.js";
 import { tempDir } from "../helpers/db.js";
 import { freePort } from "../helpers/e2e.js";
@@ -36,6 +36,14 @@ describe("the sandbox in Chromium", () => {
   const privatePane = () => page.locator("#private-pane");
   const groupPane = () => page.locator("#group-pane");
   const botMessage = (pane: Locator, text: string | RegExp) => pane.locator("li.msg.from-bot", { hasText: text }).last();
+  const messageCount = (pane: Locator) => pane.locator("li.msg[data-id]").count();
+  const addVolunteer = async (name: string) => {
+    await page.getByText("Ehrenamtliche hinzufügen").click();
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Telegram-Sprache").selectOption("de");
+    await page.getByRole("button", { name: "Hinzufügen" }).click();
+    await expect.poll(() => page.locator("#person option:checked").textContent()).toBe(`${name} (de)`);
+  };
   const send = async (pane: Locator, text: string) => {
     await pane.getByRole("textbox", { name: "Nachricht" }).fill(text);
     await pane.getByRole("button", { name: "Senden", exact: true }).click();
@@ -72,6 +80,12 @@ describe("the sandbox in Chromium", () => {
     readyAfterMs = Date.now() - started;
   }, 60_000);
 
+  // No test may leave an error in the page's console.
+  afterEach(() => {
+    const seen = errors.splice(0);
+    expect(seen).toEqual([]);
+  });
+
   afterAll(async () => {
     await browser?.close();
     if (sandbox) {
@@ -82,23 +96,37 @@ describe("the sandbox in Chromium", () => {
 
   it("a new volunteer onboards by clicking, asks, the team answers in the question's topic, a circle is found, /meinedaten downloads", async () => {
     onTestFailed(() => shot("failed"));
+    // Measured, not asserted (the start-up's own timeout above is the bound); the README quotes it.
     console.log(`sandbox usable ${readyAfterMs} ms after npm start`);
-    expect(readyAfterMs).toBeLessThan(30_000);
 
     // A new volunteer, added with the form.
-    await page.getByText("Ehrenamtliche hinzufügen").click();
-    await page.getByLabel("Name", { exact: true }).fill("Mira Neu");
-    await page.getByLabel("Telegram-Sprache").selectOption("de");
-    await page.getByRole("button", { name: "Hinzufügen" }).click();
-    await expect.poll(() => page.locator("#person option:checked").textContent()).toBe("Mira Neu (de)");
+    await addVolunteer("Mira Neu");
 
     // Onboarding by clicking.
     await send(privatePane(), "/start");
     await botMessage(privatePane(), "Sind Sie damit einverstanden?").getByRole("button", { name: "✅ Einverstanden" }).click();
-    await botMessage(privatePane(), "In welcher Gemeinde").getByRole("button", { name: "Altusried" }).click();
-    await botMessage(privatePane(), "In welcher Gemeinde").getByRole("button", { name: "✅ Altusried" }).waitFor();
+    // Enter on an inline button that edits its own message: the message changes in place (no
+    // message more) and the keyboard focus stays on that button, not on <body>.
+    const municipalities = botMessage(privatePane(), "In welcher Gemeinde");
+    await municipalities.waitFor();
+    const messageId = await municipalities.getAttribute("data-id");
+    const before = await messageCount(privatePane());
+    await municipalities.getByRole("button", { name: "Altusried" }).focus();
+    await page.keyboard.press("Enter");
+    await privatePane().locator(`li.msg[data-id="${messageId}"]`).getByRole("button", { name: "✅ Altusried" }).waitFor();
+    expect(await messageCount(privatePane())).toBe(before);
+    const focused = await page.evaluate(
+      `({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent,
+          message: document.activeElement?.closest("li.msg")?.getAttribute("data-id") })`,
+    );
+    expect(focused).toEqual({ tag: "BUTTON", text: "✅ Altusried", message: messageId });
+    // The button no longer shows as pressed once the bot answered the callback.
+    await expect.poll(() => privatePane().locator(".kb-button.pressed").count()).toBe(0);
     await botMessage(privatePane(), "In welcher Gemeinde").getByRole("button", { name: "✅ Fertig" }).click();
     await botMessage(privatePane(), "Alles bereit").waitFor();
+    // Screen readers hear the new bot message from a small live region, not the whole lists again.
+    expect(await page.locator("ol.messages[aria-live], ol.messages [aria-live]").count()).toBe(0);
+    await expect.poll(() => page.locator("#announcer[aria-live=polite]").textContent()).toMatch(/^Neue Nachricht vom Bot: /);
     // The main menu is the persistent reply keyboard.
     const menu = privatePane().locator(".reply-keyboard");
     await menu.getByRole("button", { name: "❓ Frage stellen" }).waitFor();
@@ -118,6 +146,18 @@ describe("the sandbox in Chromium", () => {
     const topic = groupPane().getByRole("button", { name: /#1 · Arbeit · Mira N\./ });
     await topic.click();
     await expect.poll(() => page.locator("#topic-title").textContent()).toBe("#1 · Arbeit · Mira N.");
+    // Saving as FAQ before anyone answered: the bot answers with an alert, a dialog that Escape
+    // closes, giving the focus back to the button that opened it.
+    const saveFaq = botMessage(groupPane(), "Mira").getByRole("button", { name: "💾 Als FAQ speichern" });
+    await saveFaq.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("alertdialog");
+    await expect.poll(() => dialog.textContent()).toContain("noch keine Antwort");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await page.evaluate("document.activeElement?.textContent")).toBe("💾 Als FAQ speichern");
+    // Its message was not edited, so the same button is there: no longer shown as pressed.
+    await expect.poll(() => saveFaq.getAttribute("class")).not.toContain("pressed");
     const copy = botMessage(groupPane(), "Darf sie eine Ausbildung anfangen?");
     expect(await copy.locator(".text").textContent()).toBe(HOSTILE);
     expect(await copy.locator(".text b, .text script").count()).toBe(0);
@@ -142,7 +182,17 @@ describe("the sandbox in Chromium", () => {
     // /meinedaten, chosen from the command list that "/" opens, offers a JSON file.
     const input = privatePane().getByRole("textbox", { name: "Nachricht" });
     await input.fill("");
-    await input.pressSequentially("/mein");
+    // Typed faster than the command list arrives (as on a slow machine): the list shows what
+    // matches the whole input, not what matched "/".
+    await page.route("**/api/commands?*", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await input.pressSequentially("/meinedaten");
+    const options = privatePane().getByRole("option");
+    await options.first().waitFor();
+    await expect.poll(() => options.allTextContents()).toEqual([expect.stringMatching(/^\/meinedaten /)]);
+    await page.unrouteAll({ behavior: "wait" });
     await privatePane().getByRole("option", { name: /\/meinedaten/ }).click();
     const file = privatePane().locator("li.msg.from-bot a.file", { hasText: ".json" }).last();
     await file.waitFor();
@@ -153,15 +203,42 @@ describe("the sandbox in Chromium", () => {
     const serialized = JSON.stringify(exported);
     expect(serialized).toContain("Mira");
     expect(serialized).toContain(HOSTILE);
-    expect(errors).toEqual([]);
   }, 60_000);
 
-  it("stacks the two chats at phone width", async () => {
+  it("stacks the two chats at phone width, without scrolling sideways even for a long name", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    await addVolunteer("Maximiliane Theodora Konstantinopoulou-Wittelsbacher Schmid"); // 60 characters
+    await privatePane().locator("h2", { hasText: "Konstantinopoulou" }).waitFor();
     const privateBox = (await privatePane().boundingBox())!;
     const groupBox = (await groupPane().boundingBox())!;
     expect(groupBox.y).toBeGreaterThanOrEqual(privateBox.y + privateBox.height);
     expect(privateBox.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")).toBeLessThanOrEqual(0);
     await shot("phone-width");
+  });
+
+  it("shows an inline URL button without a safe URL as a disabled button", async () => {
+    const buttons = await page.evaluate(`import("/render.js").then(({ renderMessage }) => {
+      const message = { message_id: 1, date: 0, chat: { id: 1, type: "private" }, from: { id: 1 }, text: "x",
+        reply_markup: { inline_keyboard: [[{ text: "böse", url: "javascript:alert(1)" }, { text: "gut", url: "https://example.org/" }]] } };
+      const li = renderMessage(message, { t: (key) => key, me: 2, botId: 1, showSender: false });
+      return [...li.querySelectorAll(".kb-button")].map((b) => [b.tagName, b.disabled === true, b.getAttribute("href")]);
+    })`);
+    expect(buttons).toEqual([["BUTTON", true, null], ["A", false, "https://example.org/"]]);
+  });
+
+  it("says so when a file is over the upload limit", async () => {
+    await privatePane().getByLabel("Datei oder Foto senden").setInputFiles({ name: "gross.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(20 * 1024 * 1024 + 1) });
+    await page.getByRole("alert").locator(".toast", { hasText: "Die Datei ist zu groß (höchstens 20 MB)." }).waitFor();
+    // Chromium logs the 413 itself; that one is expected, nothing else.
+    expect(errors.splice(0)).toEqual([expect.stringContaining("413")]);
+  });
+
+  it("shows a banner once the sandbox has stopped", async () => {
+    expect(await sandbox.kill("SIGINT")).toBe(0);
+    await page.getByRole("alert").filter({ hasText: "Sandbox ist beendet" }).waitFor();
+    await shot("stopped");
+    // The page keeps trying to reconnect; Chromium logs each refused connection.
+    errors.splice(0);
   });
 });

@@ -17,7 +17,9 @@ const TEXTS = {
     left: "{{name}} hat die Gruppe verlassen", pinned: "Nachricht angeheftet", forwarded: "Weitergeleitet von {{name}}",
     commands: "Befehle", closedTopic: "geschlossen", unsupportedButton: "Diese Art Knopf kann die Sandbox nicht.",
     failed: "Das hat nicht geklappt: {{error}}", added: "{{name}} ist jetzt dabei. Er oder sie beginnt mit /start.",
-    messages: "Nachrichten", keyboard: "Tastatur des Bots", you: "Sie",
+    messages: "Nachrichten", keyboard: "Tastatur des Bots", you: "Sie", newFromBot: "Neue Nachricht vom Bot",
+    tooLarge: "Die Datei ist zu groß (höchstens {{limit}}).",
+    stopped: "Die Sandbox ist beendet. Starten Sie sie wieder (npm run sandbox); diese Seite verbindet sich dann von selbst.",
     empty: "Noch keine Nachrichten. Schreiben Sie etwas, /start, oder tippen Sie / für die Befehle.",
   },
   en: {
@@ -34,7 +36,9 @@ const TEXTS = {
     left: "{{name}} left the group", pinned: "Message pinned", forwarded: "Forwarded from {{name}}",
     commands: "Commands", closedTopic: "closed", unsupportedButton: "The sandbox can't do this kind of button.",
     failed: "That didn't work: {{error}}", added: "{{name}} has joined. They start with /start.",
-    messages: "Messages", keyboard: "The bot's keyboard", you: "You",
+    messages: "Messages", keyboard: "The bot's keyboard", you: "You", newFromBot: "New message from the bot",
+    tooLarge: "The file is too large (at most {{limit}}).",
+    stopped: "The sandbox has stopped. Start it again (npm run sandbox); this page then reconnects by itself.",
     empty: "No messages yet. Write something, /start, or type / for the commands.",
   },
 };
@@ -59,18 +63,57 @@ const state = {
   chats: new Map(),
 };
 
+/** Nothing answers: the sandbox is not running. */
+class Offline extends Error {}
+
 async function api(method, path, body, headers = { "content-type": "application/json" }) {
-  const response = await fetch(path, { method, headers: body === undefined ? {} : headers, body: body === undefined ? undefined : headers["content-type"] === "application/json" ? JSON.stringify(body) : body });
+  const response = await fetch(path, { method, headers: body === undefined ? {} : headers, body: body === undefined ? undefined : headers["content-type"] === "application/json" ? JSON.stringify(body) : body })
+    .catch((error) => { throw new Offline(error.message); });
   const data = await response.json().catch(() => ({}));
+  if (response.status === 413) throw new Error(t("tooLarge", { limit: /at most ([^)]+)/.exec(data.error ?? "")?.[1] ?? "?" }));
   if (!response.ok) throw new Error(data.error ?? response.statusText);
   return data;
 }
 
+/** Where the focus is, as something that survives re-rendering: message id and button position. */
+function focusKey(node) {
+  const message = node?.closest?.("li.msg[data-id]");
+  if (!message) return undefined;
+  return { list: message.parentElement?.id, id: message.dataset.id, row: node.dataset.row, column: node.dataset.column, className: node.classList[0] };
+}
+
+/** Focuses what `focusKey` described (the same button of the re-rendered message), if it is there. */
+function restoreFocus(key) {
+  const list = key && document.getElementById(key.list);
+  const message = list?.querySelector(`:scope > li.msg[data-id="${CSS.escape(key.id)}"]`);
+  if (!message) {
+    list?.focus();
+    return;
+  }
+  const target = (key.row !== undefined && message.querySelector(`.kb-button[data-row="${key.row}"][data-column="${key.column}"]`)) ||
+    (key.className && message.querySelector(`.${CSS.escape(key.className)}`)) ||
+    message.querySelector("button:not([disabled]), a[href]");
+  (target ?? list).focus();
+}
+
+// The bot's alerts (show_alert): a modal dialog; Escape or OK closes it, the focus goes back.
+const alertDialog = document.getElementById("alert");
+let alertOpener;
+alertDialog.addEventListener("close", () => {
+  const { node, key } = alertOpener ?? {};
+  alertOpener = undefined;
+  if (node?.isConnected) node.focus();
+  else if (key) restoreFocus(key);
+});
+
 function toast(text, alert = false) {
   if (alert) {
     document.getElementById("alert-text").textContent = text;
-    const dialog = document.getElementById("alert");
-    dialog.hidden = false;
+    if (!alertDialog.open) {
+      const node = document.activeElement;
+      alertOpener = { node, key: focusKey(node) };
+      alertDialog.showModal();
+    }
     document.getElementById("alert-ok").focus();
     return;
   }
@@ -78,9 +121,32 @@ function toast(text, alert = false) {
   document.getElementById("toasts").append(item);
   setTimeout(() => item.remove(), 4000);
 }
-document.getElementById("alert-ok").addEventListener("click", () => { document.getElementById("alert").hidden = true; });
 
-const failed = (error) => toast(t("failed", { error: error.message }));
+function errorToast(text) {
+  const item = el("div", "toast toast-error", text);
+  document.getElementById("errors").append(item);
+  setTimeout(() => item.remove(), 6000);
+}
+
+// ---- the sandbox stopped ------------------------------------------------------------------
+
+const stoppedBanner = document.getElementById("stopped");
+function showStopped(stopped) {
+  if (stopped === !stoppedBanner.hidden) return;
+  stoppedBanner.hidden = !stopped;
+  // Set while shown, so that screen readers announce it.
+  stoppedBanner.textContent = stopped ? t("stopped") : "";
+}
+
+/** An action failed: say why, unless the banner already says that the sandbox is gone. */
+const failed = (error) => {
+  if (!stoppedBanner.hidden) return;
+  if (error instanceof Offline) {
+    showStopped(true);
+    return;
+  }
+  errorToast(t("failed", { error: error.message }));
+};
 const personById = (id) => state.people.find((p) => p.id === id);
 const isStaff = (id) => personById(id)?.role === "staff";
 
@@ -231,21 +297,32 @@ function createComposer(container, options) {
       suggestions.querySelector("button")?.focus();
     }
   });
-  let commands = [];
+  // The command menu per person and chat; fetched again on each fresh "/" (it may change).
+  const commandCache = new Map();
+  const commandKey = (target) => `${target.as}:${target.chat}`;
   input.addEventListener("input", async () => {
-    const value = input.value;
-    if (!/^\/\w*$/.test(value)) {
+    const target = options.target();
+    if (!target || !/^\/\w*$/.test(input.value)) {
       suggestions.hidden = true;
       return;
     }
-    const target = options.target();
-    if (!target) return;
-    if (value === "/") {
+    if (input.value === "/" || !commandCache.has(commandKey(target))) {
       try {
-        commands = (await api("GET", `/api/commands?as=${target.as}&chat=${target.chat}`)).commands;
+        commandCache.set(commandKey(target), (await api("GET", `/api/commands?as=${target.as}&chat=${target.chat}`)).commands);
       } catch {
-        commands = [];
+        // shown as no suggestions
       }
+    }
+    showCommands();
+  });
+  /** Lists the commands matching the input as it is now (typing may have gone on meanwhile). */
+  function showCommands() {
+    const value = input.value;
+    const target = options.target();
+    const commands = (target && commandCache.get(commandKey(target))) ?? [];
+    if (!/^\/\w*$/.test(value)) {
+      suggestions.hidden = true;
+      return;
     }
     const matching = commands.filter((c) => `/${c.command}`.startsWith(value));
     suggestions.replaceChildren(...matching.map((c) => {
@@ -269,7 +346,7 @@ function createComposer(container, options) {
       return item;
     }));
     suggestions.hidden = matching.length === 0;
-  });
+  }
   file.addEventListener("change", async () => {
     const chosen = file.files?.[0];
     const target = options.target();
@@ -303,6 +380,10 @@ function createComposer(container, options) {
       note.hidden = enabled;
     },
     setKeyboard(markup) {
+      // Unchanged: keep the buttons (and the focus on one of them).
+      const shown = JSON.stringify(markup?.keyboard ?? null);
+      if (keyboard.dataset.shown === shown) return;
+      keyboard.dataset.shown = shown;
       keyboard.replaceChildren();
       if (!markup?.keyboard) return;
       for (const row of markup.keyboard) {
@@ -399,11 +480,73 @@ const inline = (() => {
 
 // ---- chats -------------------------------------------------------------------------------
 
-function renderList(list, messages, context) {
+/** What each list shows: for whom (`key`), and per message id its JSON and list item. */
+const rendered = new Map();
+
+/**
+ * Shows `messages` in `list`, changing only what changed: new messages are added, edited ones
+ * replaced, deleted ones removed. A focused button keeps (or gets back) the focus. New messages
+ * from the bot are announced; the lists themselves are not live regions.
+ */
+function renderList(list, messages, context, key) {
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.replaceChildren(...messages.map((message) => renderMessage(message, context)));
-  if (messages.length === 0) list.append(el("li", "msg service", t("empty")));
-  if (nearBottom) list.scrollTop = list.scrollHeight;
+  let shown = rendered.get(list.id);
+  const fresh = shown?.key !== key;
+  if (fresh) {
+    list.replaceChildren();
+    shown = { key, items: new Map() };
+    rendered.set(list.id, shown);
+  }
+  const focused = list.contains(document.activeElement) ? document.activeElement : undefined;
+  const focus = focusKey(focused);
+  list.querySelector(":scope > .empty")?.remove();
+  const ids = new Set(messages.map((message) => message.message_id));
+  for (const [id, item] of shown.items) {
+    if (ids.has(id)) continue;
+    item.node.remove();
+    shown.items.delete(id);
+  }
+  const arrived = [];
+  let previous;
+  for (const message of messages) {
+    const json = JSON.stringify(message);
+    let item = shown.items.get(message.message_id);
+    if (!item) {
+      item = { json, node: renderMessage(message, context) };
+      shown.items.set(message.message_id, item);
+      if (!fresh) arrived.push(message);
+    } else if (item.json !== json) {
+      const node = renderMessage(message, context);
+      item.node.replaceWith(node);
+      item.node = node;
+      item.json = json;
+    }
+    const place = previous ? previous.nextSibling : list.firstChild;
+    if (item.node !== place) list.insertBefore(item.node, place);
+    previous = item.node;
+  }
+  if (messages.length === 0) list.append(el("li", "msg service empty", t("empty")));
+  if (focused && !focused.isConnected && focus) restoreFocus(focus);
+  if (nearBottom || fresh) list.scrollTop = list.scrollHeight;
+  announce(arrived.filter((message) => message.from?.id === state.bot.id));
+}
+
+const announcer = document.getElementById("announcer");
+function announce(messages) {
+  if (messages.length === 0) return;
+  const text = messages.map((message) => `${t("newFromBot")}: ${snippet(message, t)}`).join(" ");
+  announcer.textContent = "";
+  setTimeout(() => { announcer.textContent = text; }, 50);
+}
+
+/** Callback queries the bot has answered, and what to do when it answers one. */
+const answeredQueries = new Set();
+const pressedButtons = new Map();
+function callbackAnswered(queryId) {
+  answeredQueries.add(queryId);
+  if (answeredQueries.size > 200) answeredQueries.delete(answeredQueries.values().next().value);
+  pressedButtons.get(queryId)?.();
+  pressedButtons.delete(queryId);
 }
 
 function messageContext(chatId, me, composer, showSender) {
@@ -417,9 +560,15 @@ function messageContext(chatId, me, composer, showSender) {
     onInline: (text) => inline.fill(text),
     onButton: async (message, row, column, button) => {
       button.classList.add("pressed");
+      // Like Telegram's spinner: until the bot answers the callback (or gives up).
+      const release = () => button.classList.remove("pressed");
+      setTimeout(release, 15_000);
       try {
-        await api("POST", "/api/click", { as: me, chat: chatId, message: message.message_id, row, column });
+        const { queryId } = await api("POST", "/api/click", { as: me, chat: chatId, message: message.message_id, row, column });
+        if (answeredQueries.has(queryId)) release();
+        else pressedButtons.set(queryId, release);
       } catch (error) {
+        release();
         failed(error);
       }
     },
@@ -432,7 +581,7 @@ async function refreshPrivate() {
   const data = await api("GET", `/api/chat?id=${me}`);
   if (me !== state.me) return;
   document.getElementById("private-title").textContent = `${t("privateChat")}: ${displayName(personById(me))}`;
-  renderList(document.getElementById("private-messages"), data.messages, messageContext(me, me, privateComposer, false));
+  renderList(document.getElementById("private-messages"), data.messages, messageContext(me, me, privateComposer, false), `${me}`);
   privateComposer.setKeyboard(data.keyboard);
 }
 
@@ -454,30 +603,36 @@ function topicButton(id, name, count, closed) {
 
 async function refreshGroup() {
   if (!state.staffGroup) return;
-  const data = await api("GET", `/api/chat?id=${state.staffGroup.id}`);
+  // The server picks the topic's messages (and counts the unread ones from what this page saw).
+  const topic = state.topic;
+  const seen = [...state.seen].map(([id, last]) => `${id}:${last}`).join(",");
+  const data = await api("GET", `/api/chat?id=${state.staffGroup.id}&thread=${topic}&seen=${seen}`);
+  if (topic !== state.topic) return;
   document.getElementById("group-title").textContent = data.chat.title;
   const topicsNav = document.getElementById("topics");
   const isForum = Array.isArray(data.topics);
   topicsNav.hidden = !isForum;
-  let shown = data.messages;
   if (isForum) {
-    if (state.topic && !data.topics.some((topic) => topic.message_thread_id === state.topic)) state.topic = 0;
-    const inTopic = (message, id) => (id === 0 ? !message.is_topic_message : message.message_thread_id === id);
-    const unread = (id) => data.messages.filter((m) => inTopic(m, id) && m.message_id > (state.seen.get(id) ?? 0)).length;
-    shown = data.messages.filter((message) => inTopic(message, state.topic));
-    state.seen.set(state.topic, Math.max(0, ...shown.map((m) => m.message_id)));
-    const heading = el("h3", "visually-hidden", t("topicsLabel"));
+    if (topic !== 0 && !data.topics.some((item) => item.message_thread_id === topic)) {
+      // The topic is gone: show General instead.
+      state.topic = 0;
+      return refreshGroup();
+    }
+    state.seen.set(topic, Math.max(state.seen.get(topic) ?? 0, ...data.messages.map((m) => m.message_id)));
+    const focusedTopic = topicsNav.contains(document.activeElement) ? document.activeElement.dataset.topic : undefined;
     topicsNav.replaceChildren(
-      heading,
+      el("h3", "visually-hidden", t("topicsLabel")),
       topicButton(0, t("general"), 0, false),
-      ...[...data.topics].reverse().map((topic) => topicButton(topic.message_thread_id, topic.name, topic.message_thread_id === state.topic ? 0 : unread(topic.message_thread_id), topic.closed)),
+      ...[...data.topics].reverse().map((item) => topicButton(item.message_thread_id, item.name, item.message_thread_id === topic ? 0 : item.unread, item.closed)),
     );
-    const current = data.topics.find((topic) => topic.message_thread_id === state.topic);
+    if (focusedTopic !== undefined) topicsNav.querySelector(`[data-topic="${CSS.escape(focusedTopic)}"]`)?.focus();
+    const current = data.topics.find((item) => item.message_thread_id === topic);
     document.getElementById("topic-title").textContent = current ? current.name : t("general");
   } else {
     document.getElementById("topic-title").textContent = "";
   }
-  renderList(document.getElementById("group-messages"), shown, messageContext(state.staffGroup.id, state.staffMe, groupComposer, true));
+  const list = document.getElementById("group-messages");
+  renderList(list, data.messages, messageContext(state.staffGroup.id, state.staffMe, groupComposer, true), `${state.staffMe}:${topic}`);
   renderWriteAs();
 }
 
@@ -527,8 +682,24 @@ function schedule(chatId) {
   }, 50);
 }
 
+let reconnecting;
 function connect() {
   const events = new EventSource("/events");
+  events.addEventListener("answered", (event) => callbackAnswered(JSON.parse(event.data).queryId));
+  events.addEventListener("stopped", () => showStopped(true));
+  events.addEventListener("error", () => {
+    if (events.readyState === EventSource.CLOSED) {
+      // The browser gave up: show it, and try again now and then ourselves.
+      showStopped(true);
+      setTimeout(connect, 3000);
+      return;
+    }
+    // Reconnecting: a short hiccup is no news, a longer one is.
+    clearTimeout(reconnecting);
+    reconnecting = setTimeout(() => {
+      if (events.readyState !== EventSource.OPEN) showStopped(true);
+    }, 2500);
+  });
   events.addEventListener("changed", (event) => schedule(JSON.parse(event.data).chatId));
   events.addEventListener("toast", (event) => {
     const data = JSON.parse(event.data);
@@ -540,7 +711,11 @@ function connect() {
   });
   events.addEventListener("people", () => loadState().catch(failed));
   // After a reconnect (sandbox restarted) everything may have changed.
-  events.addEventListener("open", () => refreshAll());
+  events.addEventListener("open", () => {
+    clearTimeout(reconnecting);
+    showStopped(false);
+    refreshAll();
+  });
 }
 
 await loadState();

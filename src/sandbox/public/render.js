@@ -180,7 +180,7 @@ export function renderMessage(message, context) {
   if (file && !message.photo) {
     const a = el("a", "file");
     const name = file.file_name ?? (message.sticker ? `${message.sticker.emoji ?? ""} Sticker` : t("document"));
-    a.href = `/files/${encodeURIComponent(file.file_id)}?download=1`;
+    a.href = `/files/${encodeURIComponent(file.file_id)}`;
     a.setAttribute("download", file.file_name ?? "");
     a.append(el("span", "file-icon", "📄"), el("span", "file-name", name), el("span", "file-size", formatSize(file.file_size)));
     bubble.append(a);
@@ -225,10 +225,10 @@ function renderInlineKeyboard(message, rows, context) {
   rows.forEach((row, rowIndex) => {
     const line = el("div", "kb-row");
     row.forEach((button, columnIndex) => {
-      if (button.url) {
+      const href = button.url ? safeHref(button.url) : undefined;
+      if (href) {
         const a = el("a", "kb-button", `${button.text} ↗`);
-        const href = safeHref(button.url);
-        if (href) a.href = href;
+        a.href = href;
         a.target = "_blank";
         a.rel = "noopener noreferrer";
         line.append(a);
@@ -236,7 +236,14 @@ function renderInlineKeyboard(message, rows, context) {
       }
       const b = el("button", "kb-button", button.text);
       b.type = "button";
-      if (button.callback_data !== undefined) {
+      // Where the button sits: the page puts the focus back on it when the message is edited.
+      b.dataset.row = String(rowIndex);
+      b.dataset.column = String(columnIndex);
+      if (button.url) {
+        // A link the sandbox won't open (javascript:, data:, ...): shown, but not usable.
+        b.disabled = true;
+        b.title = button.url;
+      } else if (button.callback_data !== undefined) {
         b.addEventListener("click", () => context.onButton(message, rowIndex, columnIndex, b));
       } else if (button.switch_inline_query_current_chat !== undefined || button.switch_inline_query !== undefined) {
         b.addEventListener("click", () => context.onInline?.(button.switch_inline_query_current_chat ?? button.switch_inline_query ?? ""));
