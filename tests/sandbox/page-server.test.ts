@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dispositionName, startPageServer, type PageServer } from "../../src/sandbox/page-server.js";
-import { createWorld, STAFF_GROUP } from "../../src/sandbox/world.js";
+import { createWorld, sandboxToken, STAFF_GROUP } from "../../src/sandbox/world.js";
 import type { FakeTelegram } from "../../src/sandbox/fake-telegram/index.js";
 
 const ANNA = 8001;
@@ -21,7 +21,7 @@ describe("the sandbox page server", () => {
   let server: PageServer;
 
   beforeEach(async () => {
-    fake = createWorld(undefined);
+    fake = createWorld(undefined, sandboxToken());
     server = await startPageServer(fake, { keyboards: new Map(), added: [] }, { port: 0, onChange: () => {} });
   });
   afterEach(async () => {
