@@ -171,7 +171,8 @@ describe("the sandbox process", () => {
   it("survives its folder being deleted while it runs (saves again, stops cleanly)", async () => {
     const dir = tempDir("lotsenbot-sandbox-");
     const { sandbox, post, waitFor } = await startSandbox(dir, await freePort());
-    rmSync(dir, { recursive: true, force: true });
+    // The sandbox may be writing into it at this moment (WAL, world.json): retry like rm -rf would.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     await post("/api/send", { as: ANNA, chat: ANNA, text: "/helferkreise sonthofen" });
     await waitFor(ANNA, (view) => view.messages.some((m) => m.text?.startsWith("Helferkreis Asyl Sonthofen (Beispiel)") ?? false));
     await new Promise((resolve) => setTimeout(resolve, 700));
