@@ -228,8 +228,9 @@ describe("the sandbox in Chromium", () => {
   });
 
   it("says so when a file is over the upload limit", async () => {
-    await privatePane().getByLabel("Datei oder Foto senden").setInputFiles({ name: "gross.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(20 * 1024 * 1024 + 1) });
-    await page.getByRole("alert").locator(".toast", { hasText: "Die Datei ist zu groß (höchstens 20 MB)." }).waitFor();
+    await privatePane().getByLabel("Datei oder Foto senden").setInputFiles({ name: "gross.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(20 * 1024 * 1024 + 1) }, { timeout: 30_000 });
+    // 20 MB through the page to its server: give a busy machine time.
+    await page.getByRole("alert").locator(".toast", { hasText: "Die Datei ist zu groß (höchstens 20 MB)." }).waitFor({ timeout: 30_000 });
     // Chromium logs the 413 itself; that one is expected, nothing else.
     expect(errors.splice(0)).toEqual([expect.stringContaining("413")]);
   });

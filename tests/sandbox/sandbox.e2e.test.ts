@@ -171,8 +171,17 @@ describe("the sandbox process", () => {
   it("survives its folder being deleted while it runs (saves again, stops cleanly)", async () => {
     const dir = tempDir("lotsenbot-sandbox-");
     const { sandbox, post, waitFor } = await startSandbox(dir, await freePort());
-    // The sandbox may be writing into it at this moment (WAL, world.json): retry like rm -rf would.
-    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    // The sandbox may be saving into it at this moment (world.json, right after its start): try
+    // again until the folder is gone, as someone at a shell would.
+    for (const start = Date.now(); ; ) {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOTEMPTY" || Date.now() - start > 10_000) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     await post("/api/send", { as: ANNA, chat: ANNA, text: "/helferkreise sonthofen" });
     await waitFor(ANNA, (view) => view.messages.some((m) => m.text?.startsWith("Helferkreis Asyl Sonthofen (Beispiel)") ?? false));
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -195,9 +204,10 @@ describe("the sandbox process", () => {
   });
 
   it("logs an unhandled promise rejection instead of ending", async () => {
-    const source = "setTimeout(() => Promise.reject(new Error('sandbox-test-rejection')), 1500);";
+    // Late enough that the sandbox is up (and its handler installed) also on a busy machine.
+    const source = "setTimeout(() => Promise.reject(new Error('sandbox-test-rejection')), 6000);";
     const { sandbox } = await startSandbox(tempDir("lotsenbot-sandbox-"), await freePort(), { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(source)}` });
-    await sandbox.waitForLine(/unhandled promise rejection/, 10_000);
+    await sandbox.waitForLine(/unhandled promise rejection/, 20_000);
     expect(sandbox.lines.join("\n")).toContain("sandbox-test-rejection");
     expect(await sandbox.kill("SIGINT")).toBe(0);
   });
