@@ -33,8 +33,6 @@ export interface AudienceChoices {
 /** What `send` did (plain data: the compose flow records it). */
 export type Sent = { queued: true; jobId: number; volunteers: number; groups: number } | { queued: false };
 
-/** How many of the latest broadcasts a replayed "send" looks through for the job it queued. */
-
 /** Scheduled or running: it can still be stopped. */
 export function isOpen(job: DeliveryJob): boolean {
   return job.status === "scheduled" || job.status === "running";
@@ -65,8 +63,8 @@ export function createBroadcastService(deps: {
       case "municipalities":
         return { volunteers: people(account.noticeAudience("announcements", audience.ids)), groups: [] };
       case "circles": {
-        const members = new Set(circles.memberIdsOf(audience.ids));
-        const volunteers = people(account.noticeAudience("announcements").filter((p) => members.has(p.id)));
+        // The directory counts only volunteers who receive announcements; a copy needs no language.
+        const volunteers = circles.memberIdsOf(audience.ids).map((chatId) => ({ chatId }));
         const groups = audience.withGroups ? circles.linkedGroups(audience.ids).map((g) => ({ chatId: g.chatId })) : [];
         return { volunteers, groups };
       }
@@ -124,8 +122,7 @@ export function createBroadcastService(deps: {
         groups: groups.length,
         createdAt: deps.clock(),
       });
-      const broadcast = findBroadcast(db, queued.jobId)!;
-      return { queued: true, jobId: queued.jobId, volunteers: broadcast.volunteers, groups: broadcast.groups };
+      return { queued: true, jobId: queued.jobId, volunteers: volunteers.length, groups: groups.length };
     },
 
     /** At send time: still someone who wants announcements, or a group still linked. */

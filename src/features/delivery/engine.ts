@@ -361,10 +361,8 @@ export class DeliveryEngine {
     const reason = describeTelegramError(error);
     const now = clock().getTime();
     const kind = telegramErrorKind(error);
-    if (kind === "tooManyRequests") {
-      const seconds = Number((error as { parameters?: { retry_after?: number } }).parameters?.retry_after ?? 5);
-      budget.pauseChat(row.chatId, seconds);
-    }
+    const retryAfter = Number((error as { parameters?: { retry_after?: number } }).parameters?.retry_after ?? 5);
+    if (kind === "tooManyRequests") budget.pauseChat(row.chatId, retryAfter);
     const again = kind === "tooManyRequests" || ((kind === "serverError" || kind === "network") && row.attempts + 1 < MAX_ATTEMPTS);
     if (again && repo.findJob(db, row.jobId)?.status !== "running") {
       // Stopped meanwhile: what did not go out stays unsent.
@@ -372,12 +370,10 @@ export class DeliveryEngine {
       return;
     }
     switch (kind) {
-      case "tooManyRequests": {
-        const seconds = Number((error as { parameters?: { retry_after?: number } }).parameters?.retry_after ?? 5);
-        repo.requeue(db, row.id, now + seconds * 1000, { uncount: true });
-        logger.warn({ retryAfter: seconds, jobId: row.jobId }, "Telegram asked the sender to slow down (429)");
+      case "tooManyRequests":
+        repo.requeue(db, row.id, now + retryAfter * 1000, { uncount: true });
+        logger.warn({ retryAfter, jobId: row.jobId }, "Telegram asked the sender to slow down (429)");
         return;
-      }
       case "blocked":
         if (row.chatId > 0) {
           this.settle(row, { status: "blocked", error: reason });
@@ -416,11 +412,12 @@ export class DeliveryEngine {
   private settle(row: repo.DueDelivery, outcome: { status: "sent" | "blocked" | "gone" | "failed" | "skipped"; messageId?: number; error?: string }): void {
     const now = this.deps.clock();
     repo.settle(this.deps.db, row.id, { ...outcome, at: now });
-    const ended = repo.finishIfComplete(this.deps.db, row.jobId, now);
-    if (ended) {
-      this.deps.logger.info({ jobId: ended.id, kind: ended.kind, sent: ended.sent, blocked: ended.blocked, gone: ended.gone, failed: ended.failed }, "delivery job done");
+    const { finished, stopped } = repo.finishIfComplete(this.deps.db, row.jobId, now);
+    if (finished) {
+      const { id, kind, sent, blocked, gone, failed } = finished;
+      this.deps.logger.info({ jobId: id, kind, sent, blocked, gone, failed }, "delivery job done");
     }
-    if (ended || repo.findJob(this.deps.db, row.jobId)?.status === "stopped") void this.tellOwners();
+    if (finished || stopped) void this.tellOwners();
   }
 
   private async tell(): Promise<void> {

@@ -178,7 +178,7 @@ export function finishEmptyJobs(db: Db, now: Date): DeliveryJob[] {
       ),
     )
     .all();
-  return empty.flatMap((job) => finishIfComplete(db, job.id, now) ?? []);
+  return empty.flatMap((job) => finishIfComplete(db, job.id, now).finished ?? []);
 }
 
 export type Counts = Record<DeliveryStatus, number>;
@@ -203,25 +203,25 @@ function storeCounts(db: Db, jobId: number): void {
 
 /**
  * A running job with no row left to send is done (its counts stored); a stopped one gets its
- * counts again (rows in flight at the stop have settled). Returns the job when it just finished.
+ * counts again (rows in flight at the stop have settled). Returns the job when it just finished,
+ * and whether it was stopped.
  */
-export function finishIfComplete(db: Db, jobId: number, now: Date): DeliveryJob | undefined {
+export function finishIfComplete(db: Db, jobId: number, now: Date): { finished?: DeliveryJob; stopped: boolean } {
   return db.transaction((tx) => {
     const job = tx.select().from(deliveryJobs).where(eq(deliveryJobs.id, jobId)).get();
-    if (!job) return undefined;
-    if (job.status === "stopped") {
+    if (job?.status === "stopped") {
       storeCounts(tx as unknown as Db, jobId);
-      return undefined;
+      return { stopped: true };
     }
-    if (job.status !== "running") return undefined;
+    if (job?.status !== "running") return { stopped: false };
     const open = tx
       .select({ n: sql<number>`count(*)` })
       .from(deliveries)
       .where(and(eq(deliveries.jobId, jobId), inArray(deliveries.status, ["pending", "sending"])))
       .get();
-    if ((open?.n ?? 0) > 0) return undefined;
+    if ((open?.n ?? 0) > 0) return { stopped: false };
     storeCounts(tx as unknown as Db, jobId);
-    return tx.update(deliveryJobs).set({ status: "done", finishedAt: now }).where(eq(deliveryJobs.id, jobId)).returning().get();
+    return { finished: tx.update(deliveryJobs).set({ status: "done", finishedAt: now }).where(eq(deliveryJobs.id, jobId)).returning().get(), stopped: false };
   });
 }
 

@@ -1551,11 +1551,7 @@ export class FakeTelegram extends EventEmitter {
    */
   userClicksButton(userId: number, target: Message | MessageRef, buttonTextOrData: string): Update {
     const user = this.requireUser(userId);
-    const chatId = "chat" in target ? target.chat.id : target.chatId;
-    const messageId = "message_id" in target ? target.message_id : target.messageId;
-    const record = this.requireChat(chatId);
-    const stored = this.findMessage(record, messageId);
-    if (!stored) throw new Error(`FakeTelegram: message ${messageId} not found in chat ${chatId}`);
+    const { chatId, messageId, record, stored } = this.requireMessage(target);
     const buttons = inlineButtons(stored.message.reply_markup);
     const callbackButtons = buttons.flatMap((b) => ("callback_data" in b ? [{ text: b.text, data: b.callback_data }] : []));
     const button =
@@ -1576,15 +1572,21 @@ export class FakeTelegram extends EventEmitter {
    */
   userSendsCallbackData(userId: number, target: Message | MessageRef, data: string): Update {
     const user = this.requireUser(userId);
+    const { chatId, messageId, record, stored } = this.requireMessage(target);
+    if (inlineButtons(stored.message.reply_markup).length === 0) {
+      throw new Error(`FakeTelegram: message ${messageId} in chat ${chatId} has no inline keyboard to send callback data from`);
+    }
+    return this.pushCallbackQuery(user, record, stored.message, data);
+  }
+
+  /** The stored message a user acts on; throws when there is none. */
+  private requireMessage(target: Message | MessageRef) {
     const chatId = "chat" in target ? target.chat.id : target.chatId;
     const messageId = "message_id" in target ? target.message_id : target.messageId;
     const record = this.requireChat(chatId);
     const stored = this.findMessage(record, messageId);
     if (!stored) throw new Error(`FakeTelegram: message ${messageId} not found in chat ${chatId}`);
-    if (inlineButtons(stored.message.reply_markup).length === 0) {
-      throw new Error(`FakeTelegram: message ${messageId} in chat ${chatId} has no inline keyboard to send callback data from`);
-    }
-    return this.pushCallbackQuery(user, record, stored.message, data);
+    return { chatId, messageId, record, stored };
   }
 
   private pushCallbackQuery(user: User, record: ChatRecord, message: Message, data: string): Update {
