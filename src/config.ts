@@ -70,6 +70,8 @@ const baseSchema = z.object({
   FOLLOWUPS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(10)),
   REMINDER_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(48)),
   RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(180)),
+  TRAINING_REMINDER_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(336).default(24)),
+  TRAINING_CANCEL_CUTOFF_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(336).default(24)),
   DELIVERY_RETRY_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
   MESSAGES_PER_SECOND: z.preprocess(
     emptyToUndefined,
@@ -157,6 +159,12 @@ interface CommonConfig {
     /** How often undelivered questions and answers are tried again. */
     retrySeconds: number;
   };
+  trainings: {
+    /** A registered volunteer is reminded this many hours before a training starts. */
+    reminderHours: number;
+    /** Cancelling a seat online ends this many hours before the start (then: contact the Lotsen-Team). */
+    cancelCutoffHours: number;
+  };
   delivery: {
     /** The ceiling for all sending together; Telegram allows about 30 messages a second. */
     perSecond: number;
@@ -241,6 +249,7 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
       retentionDays: e.RETENTION_DAYS,
       retrySeconds: e.DELIVERY_RETRY_SECONDS,
     },
+    trainings: { reminderHours: e.TRAINING_REMINDER_HOURS, cancelCutoffHours: e.TRAINING_CANCEL_CUTOFF_HOURS },
     delivery: {
       perSecond: e.MESSAGES_PER_SECOND,
       quietHours: e.BROADCAST_QUIET_HOURS === undefined ? undefined : parseQuietHours(e.BROADCAST_QUIET_HOURS),

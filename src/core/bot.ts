@@ -147,7 +147,7 @@ export function createBot(deps: BotDeps): LotsenBot {
     circles.feature,
     delivery.feature,
     broadcastsFeature(featureDeps, { account: account.api, circles: circles.api, delivery: delivery.api }).feature,
-    trainingsFeature().feature,
+    trainingsFeature(featureDeps, { account: account.api, circles: circles.api, delivery: delivery.api }).feature,
     operationsFeature(featureDeps, { account: account.api }).feature,
   ];
 

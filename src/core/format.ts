@@ -59,15 +59,30 @@ function offsetAt(instant: Date, timeZone: string): number {
 
 /**
  * A date and time as staff type it, `TT.MM.JJJJ HH:MM` (also `T.M.JJ H:MM` or `HH.MM`), as a
- * wall-clock time in `timeZone`. Undefined for anything else or an impossible date.
+ * wall-clock time in `timeZone`. Undefined for anything else, an impossible date, or a time the
+ * clocks skip (02:30 on the last Sunday of March in Germany).
  */
 export function parseDateTime(input: string, timeZone: string): Date | undefined {
+  const read = readDateTime(input, timeZone);
+  return "date" in read ? read.date : undefined;
+}
+
+/**
+ * Like `parseDateTime`, but says why an input is refused: `format` (not a date and time, or no
+ * such day) or `skipped` (the hour the clocks jump forward: it does not exist on that day). A
+ * time that happens twice (the last Sunday of October, 02:00–02:59) is taken in winter time (the second).
+ */
+export function readDateTime(input: string, timeZone: string): { date: Date } | { error: "format" | "skipped" } {
   const match = /^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\s*,?\s+(\d{1,2})[:.](\d{2})(?:\s*uhr)?$/i.exec(input.trim());
-  if (!match) return undefined;
+  if (!match) return { error: "format" };
   const [day, month, rawYear, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
   const year = match[3]!.length === 2 ? 2000 + rawYear : rawYear;
-  if (hour > 23 || minute > 59) return undefined;
+  if (hour > 23 || minute > 59) return { error: "format" };
   const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
-  return zonedToUtc(year, month, day, hour, minute, 0, 0, timeZone);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return { error: "format" };
+  const date = zonedToUtc(year, month, day, hour, minute, 0, 0, timeZone);
+  // Back to the wall clock: a skipped time comes out an hour off.
+  const local = new Date(date.getTime() + offsetAt(date, timeZone));
+  if (local.getUTCHours() !== hour || local.getUTCMinutes() !== minute || local.getUTCDate() !== day) return { error: "skipped" };
+  return { date };
 }

@@ -11,3 +11,4 @@ export * from "../features/faq/schema.js";
 export * from "../features/circles/schema.js";
 export * from "../features/delivery/schema.js";
 export * from "../features/broadcasts/schema.js";
+export * from "../features/trainings/schema.js";

@@ -10,6 +10,8 @@ import { createInlineSearch } from "./inline.js";
 import { createMyCircles } from "./my-circles.js";
 import { seedExampleCircles } from "./seed.js";
 import { createCirclesService } from "./service.js";
+import type { AudienceTopic } from "./repository.js";
+export type { AudienceTopic } from "./repository.js";
 
 /**
  * The helper-circle directory: volunteers browse and search it (also inline, in any chat) and name
@@ -66,9 +68,9 @@ export function circlesFeature(deps: FeatureDeps, uses: { account: Pick<AccountA
      * announcements on.
      */
     /** Published circles sorted by name, with how many such volunteers named each, and the linked group. */
-    audienceCircles: (): Array<{ id: number; name: string; members: number; groupChatId: number | null }> => service.audienceCircles(),
+    audienceCircles: (topic?: AudienceTopic): Array<{ id: number; name: string; members: number; groupChatId: number | null }> => service.audienceCircles(topic),
     /** Distinct ids of such volunteers who named one of these (published) circles. */
-    memberIdsOf: (circleIds: readonly number[]): number[] => service.memberIdsOf(circleIds),
+    memberIdsOf: (circleIds: readonly number[], topic?: AudienceTopic): number[] => service.memberIdsOf(circleIds, topic),
     /** Linked Telegram groups of published circles: of these circles, or all when no ids are given. */
     linkedGroups: (circleIds?: readonly number[]): Array<{ circleId: number; chatId: number }> => service.linkedGroups(circleIds),
     /**

@@ -320,16 +320,20 @@ export function deleteMembershipsOf(db: Db, userId: number): void {
  * Who may get announcements: active (has not blocked the bot), onboarded and not opted out. These
  * are account's columns, joined here through the schema barrel (the documented exception).
  */
-const receivesAnnouncements = and(eq(users.status, "active"), isNotNull(users.onboardedAt), eq(users.notifyAnnouncements, true));
+/** What the directory's audiences are for: broadcasts (announcements) or training notices. */
+export type AudienceTopic = "announcements" | "trainings";
 
-/** Published circles, sorted by name, with the number of volunteers who named them and may get announcements. */
-export function audienceCircles(db: Db): Array<{ id: number; name: string; members: number; groupChatId: number | null }> {
+const receives = (topic: AudienceTopic) =>
+  and(eq(users.status, "active"), isNotNull(users.onboardedAt), eq(topic === "trainings" ? users.notifyTrainings : users.notifyAnnouncements, true));
+
+/** Published circles, sorted by name, with the number of volunteers who named them and may get notices of `topic`. */
+export function audienceCircles(db: Db, topic: AudienceTopic = "announcements"): Array<{ id: number; name: string; members: number; groupChatId: number | null }> {
   const counts = new Map(
     db
       .select({ circleId: circleMemberships.circleId, members: sql<number>`count(*)` })
       .from(circleMemberships)
       .innerJoin(users, eq(users.id, circleMemberships.userId))
-      .where(receivesAnnouncements)
+      .where(receives(topic))
       .groupBy(circleMemberships.circleId)
       .all()
       .map((row) => [row.circleId, row.members] as const),
@@ -343,15 +347,15 @@ export function audienceCircles(db: Db): Array<{ id: number; name: string; membe
     .map((circle) => ({ id: circle.id, name: circle.name, members: counts.get(circle.id) ?? 0, groupChatId: circle.groupChatId }));
 }
 
-/** Distinct ids of the volunteers who named one of these published circles and may get announcements, ascending. */
-export function memberIdsOf(db: Db, circleIds: readonly number[]): number[] {
+/** Distinct ids of the volunteers who named one of these published circles and may get notices of `topic`, ascending. */
+export function memberIdsOf(db: Db, circleIds: readonly number[], topic: AudienceTopic = "announcements"): number[] {
   if (circleIds.length === 0) return [];
   return db
     .selectDistinct({ id: users.id })
     .from(circleMemberships)
     .innerJoin(users, eq(users.id, circleMemberships.userId))
     .innerJoin(helperCircles, eq(helperCircles.id, circleMemberships.circleId))
-    .where(and(inArray(circleMemberships.circleId, [...circleIds]), eq(helperCircles.published, true), receivesAnnouncements))
+    .where(and(inArray(circleMemberships.circleId, [...circleIds]), eq(helperCircles.published, true), receives(topic)))
     .orderBy(asc(users.id))
     .all()
     .map((row) => row.id);

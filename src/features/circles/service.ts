@@ -15,6 +15,7 @@ import {
   linkGroup,
   listCircles,
   memberIdsOf,
+  type AudienceTopic,
   membershipsOf,
   publishedCircleNamesCovering,
   saveCircle,
@@ -66,8 +67,8 @@ export function createCirclesService(deps: {
     namedBy: (userId: number) => membershipsOf(db, userId).filter((circle) => circle.published),
     setMembership: (userId: number, circleId: number, on: boolean) => setMembership(db, userId, circleId, on, clock()),
     /** Broadcasts: published circles with the number of volunteers who named them and get announcements. */
-    audienceCircles: () => audienceCircles(db),
-    memberIdsOf: (circleIds: readonly number[]) => memberIdsOf(db, circleIds),
+    audienceCircles: (topic?: AudienceTopic) => audienceCircles(db, topic),
+    memberIdsOf: (circleIds: readonly number[], topic?: AudienceTopic) => memberIdsOf(db, circleIds, topic),
     linkedGroups: (circleIds?: readonly number[]) => linkedGroups(db, circleIds),
     /** Changes this person made to the directory and the circles they named, for /meinedaten. */
     exportPart: (userId: number) => ({

@@ -42,8 +42,11 @@ export interface EnqueueRequest {
 
 /** What the owner of a kind decides and hears. */
 export interface DeliveryKind {
-  /** Asked right before each send: is this chat still in the audience (not opted out meanwhile)? */
-  eligible?(chatId: number): boolean;
+  /**
+   * Asked right before each send: is this chat still in the audience (not opted out meanwhile,
+   * still registered)? `job` tells which of the kind's jobs (its key names what it is about).
+   */
+  eligible?(chatId: number, job: { id: number; key: string }): boolean;
   /** The job started sending (also told after a restart if it was not yet). */
   started?(job: DeliveryJob): Promise<void> | void;
   /** The job ended (done or stopped), every row settled. Told once, also after a restart. */
@@ -293,7 +296,7 @@ export class DeliveryEngine {
       if (quietUntil(this.deps.clock(), this.deps.quietHours, this.deps.timezone)) return;
       while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
       if (this.halted) return;
-      const eligible = this.kinds.get(row.kind)?.eligible?.(row.chatId) ?? true;
+      const eligible = this.kinds.get(row.kind)?.eligible?.(row.chatId, { id: row.jobId, key: row.key }) ?? true;
       if (!eligible) {
         if (repo.markSending(db, row.id)) this.settle(row, { status: "skipped", error: "no longer in the audience" });
         progressed = true;

@@ -74,6 +74,7 @@ export interface DueDelivery {
   locale: "de" | "en" | null;
   attempts: number;
   kind: string;
+  key: string;
   content: unknown;
 }
 
@@ -87,6 +88,7 @@ export function dueDeliveries(db: Db, nowMs: number, limit: number): DueDelivery
       locale: deliveries.locale,
       attempts: deliveries.attempts,
       kind: deliveryJobs.kind,
+      key: deliveryJobs.key,
       content: deliveryJobs.content,
     })
     .from(deliveries)

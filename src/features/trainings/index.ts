@@ -1,16 +1,63 @@
-import type { BotContext } from "../../core/context.js";
-import type { Feature } from "../../core/feature.js";
+import type { Feature, FeatureDeps } from "../../core/feature.js";
+import type { AccountApi } from "../account/index.js";
+import type { DeliveryApi } from "../delivery/index.js";
+import { createNoticeRenderer } from "./notices.js";
+import { createTrainingService, TRAINING_NOTICE_KIND, type CircleSource } from "./service.js";
+import { createTrainingStaff } from "./staff.js";
+import { createVolunteerTrainings } from "./volunteer.js";
+
+export type { TrainingAudience } from "./schema.js";
 
 /**
- * Trainings (Schulungen) are the next capability to be built: until then the menu entry and
- * /schulungen say so politely instead of staying silent.
+ * Trainings (Schulungen): staff create, change, cancel and announce them; volunteers find them,
+ * register (a waitlist when full), get a calendar file and a reminder, and after attending a
+ * certificate. Every announcement, notice and reminder goes through the delivery engine; the
+ * scheduler round runs every minute from the database.
  */
-export function trainingsFeature() {
-  const notYet = (ctx: BotContext) => ctx.reply(ctx.t("trainings.notYet"));
+export function trainingsFeature(
+  deps: FeatureDeps,
+  uses: {
+    account: Pick<AccountApi, "noticeAudience" | "noticeAudienceByMunicipality" | "municipalities" | "receivesNotices" | "localeOf" | "firstNames">;
+    circles: CircleSource;
+    delivery: DeliveryApi;
+  },
+) {
+  const renderNotice = createNoticeRenderer({ i18n: deps.i18n, timezone: deps.config.timezone, defaultLocale: deps.config.defaultLocale });
+  const service = createTrainingService({
+    db: deps.db,
+    clock: deps.clock,
+    reminderHours: deps.config.trainings.reminderHours,
+    cancelCutoffHours: deps.config.trainings.cancelCutoffHours,
+    account: uses.account,
+    circles: uses.circles,
+    delivery: uses.delivery,
+    renderNotice,
+  });
+  uses.delivery.register(TRAINING_NOTICE_KIND, { eligible: service.eligible });
+  const volunteer = createVolunteerTrainings({ service, config: deps.config });
+  const staff = createTrainingStaff({ service, config: deps.config, firstNames: uses.account.firstNames });
+
   const feature: Feature = {
     name: "trainings",
-    commands: [{ command: "schulungen", scope: "private", description: "commands.schulungen", order: 50 }],
-    menu: [{ label: "menu.trainings", order: 30, command: "schulungen", open: notYet }],
+    middleware: { staff: staff.middleware, main: volunteer.middleware },
+    flows: [...staff.flows, ...volunteer.flows],
+    commands: [
+      { command: "schulungen", scope: "private", description: "commands.schulungen", order: 50 },
+      { command: "meineschulungen", scope: "private", description: "commands.meineschulungen", order: 51 },
+      ...staff.commands,
+    ],
+    menu: [{ label: "menu.trainings", order: 30, command: "schulungen", open: volunteer.openList }],
+    jobs: [{ name: "trainings.tick", everyMs: 60_000, atStart: true, run: () => service.tick() }],
+    personalData: { export: service.exportPart, erase: service.erasePart },
   };
-  return { feature };
+
+  /** What other features use: a training's registrants (broadcast audience) and the list staff choose from. */
+  const api = {
+    registrantIds: service.registrantIds,
+    forStaff: service.forStaff,
+    find: service.find,
+  };
+  return { feature, api };
 }
+
+export type TrainingsApi = ReturnType<typeof trainingsFeature>["api"];

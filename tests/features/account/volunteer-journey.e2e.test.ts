@@ -22,7 +22,7 @@ describe("the real process against the fake Bot API", () => {
       expect(db.prepare("select count(*) n from municipalities").get()).toEqual({ n: 28 });
     });
     await world.fake.waitForCall((c) => c.method === "setMyCommands" && (c.params.scope as { type: string }).type === "chat");
-    expect(world.fake.commands({ type: "all_private_chats" }, "en").length).toBe(11);
+    expect(world.fake.commands({ type: "all_private_chats" }, "en").length).toBe(12);
     expect(world.fake.callsTo("deleteWebhook")).toHaveLength(1);
     // Logs are structured and never contain the token.
     expect(jsonLines(bot.lines).length).toBeGreaterThan(0);

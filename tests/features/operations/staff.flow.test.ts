@@ -81,7 +81,7 @@ describe("staff", () => {
     await h.bot.registerCommands();
     const privateScope = { type: "all_private_chats" };
     expect(h.fake.commands(privateScope, "de").map((c) => c.command)).toEqual([
-      "start", "frage", "meinefragen", "faq", "schulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen",
+      "start", "frage", "meinefragen", "faq", "schulungen", "meineschulungen", "helferkreise", "einstellungen", "hilfe", "datenschutz", "meinedaten", "loeschen",
     ]);
     expect(h.fake.commands(privateScope, "en").find((c) => c.command === "frage")?.description).toBe("Ask the guide team a question");
     expect(h.fake.commands({ type: "chat", chat_id: STAFF_CHAT_ID }, "de").map((c) => c.command)).toEqual([

@@ -1,0 +1,399 @@
+import { randomBytes } from "node:crypto";
+import type { Locale } from "../../config.js";
+import type { Db } from "../../db/client.js";
+import type { AccountApi } from "../account/index.js";
+import type { AudienceTopic } from "../circles/index.js";
+import type { DeliveryApi, Recipient } from "../delivery/index.js";
+import type { RenderNotice } from "./notices.js";
+import * as repo from "./repository.js";
+import type { Certificate, Registration, Training, TrainingAudience } from "./schema.js";
+
+/** The delivery engine's kinds of trainings' notices (each job's key names the training). */
+export const TRAINING_NOTICE_KIND = "training";
+const HOUR_MS = 3_600_000;
+/** A page of /schulungen. */
+export const TRAININGS_PER_PAGE = 5;
+
+/** What the creation flow collects; publishing stores it as it is. */
+export interface TrainingDraft {
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  place: string | null;
+  onlineUrl: string | null;
+  description: string;
+  capacity: number | null;
+  registrationDeadline: Date | null;
+  audience: TrainingAudience;
+}
+
+/** What the trainings need of the helper-circle directory. */
+export interface CircleSource {
+  audienceCircles(topic?: AudienceTopic): Array<{ id: number; name: string; members: number; groupChatId: number | null }>;
+  memberIdsOf(circleIds: readonly number[], topic?: AudienceTopic): number[];
+}
+
+export interface TrainingAudienceChoices {
+  all: number;
+  municipalities: Array<{ id: number; name: string; volunteers: number }>;
+  circles: Array<{ id: number; name: string; volunteers: number }>;
+}
+
+/** Why a person cannot register (or a training cannot be changed) now. */
+export type Closed = "notFound" | "cancelled" | "started" | "deadline";
+
+export type RegisterOutcome = repo.RegisterResult | { outcome: "closed"; reason: Closed };
+export type UnregisterOutcome = { outcome: "cancelled"; was: "registered" | "waitlisted" } | { outcome: "notRegistered" } | { outcome: "cutoff" } | { outcome: "closed"; reason: Closed };
+
+/** A training with its seats (for lists and details). */
+export interface TrainingView {
+  training: Training;
+  seats: repo.Seats;
+}
+
+type NoticeKey = { kind: "announce" | "changed" | "cancelled"; trainingId: number } | { kind: "reminder"; trainingId: number; userId: number } | { kind: "movedUp"; trainingId: number; registrationId: number };
+
+/** Delivery job keys: `training.announce:7`, `training.changed:7:2`, `training.reminder:7:1234`, ... */
+export function parseNoticeKey(key: string): NoticeKey | undefined {
+  const match = /^training\.(announce|changed|cancelled|reminder|movedUp):(\d+)(?::(\d+))?/.exec(key);
+  if (!match) return undefined;
+  const kind = match[1] as NoticeKey["kind"];
+  const trainingId = Number(match[2]);
+  if (kind === "reminder") return { kind, trainingId, userId: Number(match[3]) };
+  if (kind === "movedUp") return { kind, trainingId, registrationId: Number(match[3]) };
+  return { kind, trainingId };
+}
+
+/** Certificate numbers: `S` + training id + `-` + 6 characters without look-alikes (0/O, 1/I/L). */
+const NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+function certificateNumber(trainingId: number): string {
+  const bytes = randomBytes(6);
+  return `S${trainingId}-${[...bytes].map((b) => NUMBER_ALPHABET[b % NUMBER_ALPHABET.length]).join("")}`;
+}
+
+/** A certificate number as people type it: case and spaces do not matter. */
+export function normalizeCertificateNumber(input: string): string {
+  return input.trim().toUpperCase().replace(/\s+/g, "");
+}
+
+/**
+ * Trainings: publishing and changing them (notices through the delivery engine), registration
+ * with a waitlist (atomic), cancellation with a cut-off, reminders, attendance, certificates.
+ * No grammY here: texts and buttons of notices come from `renderNotice`.
+ */
+export function createTrainingService(deps: {
+  db: Db;
+  clock: () => Date;
+  reminderHours: number;
+  cancelCutoffHours: number;
+  account: Pick<AccountApi, "noticeAudience" | "noticeAudienceByMunicipality" | "municipalities" | "receivesNotices" | "localeOf">;
+  circles: CircleSource;
+  delivery: DeliveryApi;
+  renderNotice: RenderNotice;
+}) {
+  const { db, clock, account, circles, delivery } = deps;
+
+  const seatsOf = (trainingId: number): repo.Seats => repo.seatCounts(db, [trainingId]).get(trainingId)!;
+
+  /** Volunteers an announcement reaches now (not blocked, not opted out of training notices). */
+  function audienceRecipients(audience: TrainingAudience): Recipient[] {
+    switch (audience.kind) {
+      case "all":
+        return account.noticeAudience("trainings").map((p) => ({ chatId: p.id, locale: p.locale }));
+      case "municipalities":
+        return account.noticeAudience("trainings", audience.ids).map((p) => ({ chatId: p.id, locale: p.locale }));
+      case "circles":
+        return circles.memberIdsOf(audience.ids, "trainings").map((chatId) => ({ chatId, locale: account.localeOf(chatId) }));
+    }
+  }
+
+  /** Registered and waitlisted people of a training, as recipients in their language. */
+  function registrantRecipients(trainingId: number): Recipient[] {
+    return repo.registrationsOf(db, trainingId).map((r) => ({ chatId: r.userId, locale: account.localeOf(r.userId) }));
+  }
+
+  /** Why registration is closed now, if it is. */
+  function closedReason(training: Training | undefined, now: Date): Closed | undefined {
+    if (!training) return "notFound";
+    if (training.status === "cancelled") return "cancelled";
+    if (training.startsAt.getTime() <= now.getTime()) return "started";
+    if (training.registrationDeadline && training.registrationDeadline.getTime() <= now.getTime()) return "deadline";
+    return undefined;
+  }
+
+  function notify(kind: "changed" | "cancelled", training: Training, key: string): void {
+    delivery.enqueue({
+      kind: TRAINING_NOTICE_KIND,
+      key,
+      content: deps.renderNotice(kind, training, seatsOf(training.id)),
+      recipients: registrantRecipients(training.id),
+      priority: 5,
+    });
+  }
+
+  /**
+   * Tells everyone who moved up from the waitlist and has not been told yet: one notice per move,
+   * keyed by it, so a crash between the move and the notice, or a second run, sends it once.
+   */
+  function noticeMoves(): number {
+    const now = clock();
+    const rows = repo.unnoticedMoves(db, now);
+    for (const row of rows) {
+      delivery.enqueue({
+        kind: TRAINING_NOTICE_KIND,
+        key: `training.movedUp:${row.training.id}:${row.registration.id}:${row.registration.moves}`,
+        content: deps.renderNotice("movedUp", row.training, seatsOf(row.training.id)),
+        recipients: [{ chatId: row.registration.userId, locale: account.localeOf(row.registration.userId) }],
+        priority: 10,
+      });
+      repo.markMovesNoticed(db, row.registration.id, row.registration.moves);
+    }
+    return rows.length;
+  }
+
+  const service = {
+    closedReason,
+    seatsOf,
+
+    /** Everything the audience step offers, with counts of who receives training notices. */
+    audienceChoices(): TrainingAudienceChoices {
+      const perMunicipality = account.noticeAudienceByMunicipality("trainings");
+      return {
+        all: account.noticeAudience("trainings").length,
+        municipalities: account.municipalities().map((m) => ({ id: m.id, name: m.name, volunteers: perMunicipality.get(m.id) ?? 0 })),
+        circles: circles.audienceCircles("trainings").map((c) => ({ id: c.id, name: c.name, volunteers: c.members })),
+      };
+    },
+
+    audienceCount: (audience: TrainingAudience): number => audienceRecipients(audience).length,
+
+    /**
+     * Stores the training and announces it to its audience through the delivery engine.
+     * Idempotent by `key` (the tap on "Veröffentlichen"): a replay returns the training it made.
+     */
+    publish(draft: TrainingDraft, authorId: number, key: string): { training: Training; announced: number } {
+      const now = clock();
+      const existing = repo.findTrainingByKey(db, key);
+      const training =
+        existing ??
+        repo.insertTraining(db, { ...draft, key, status: "published", version: 0, createdBy: authorId, createdAt: now, updatedAt: now });
+      const queued = delivery.enqueue({
+        kind: TRAINING_NOTICE_KIND,
+        key: `training.announce:${training.id}`,
+        content: deps.renderNotice("announce", training, seatsOf(training.id)),
+        recipients: audienceRecipients(training.audience),
+        createdBy: authorId,
+      });
+      return { training, announced: queued.recipients };
+    },
+
+    /**
+     * Changes a training. A new time or place raises its version and tells everyone registered
+     * or waitlisted (once per version); a larger capacity moves people up from the waitlist.
+     */
+    update(trainingId: number, changes: Partial<TrainingDraft>): { training: Training; noticed: boolean } | { closed: "notFound" | "cancelled" } {
+      const before = repo.findTraining(db, trainingId);
+      if (!before) return { closed: "notFound" };
+      if (before.status === "cancelled") return { closed: "cancelled" };
+      const moved =
+        (changes.startsAt !== undefined && changes.startsAt.getTime() !== before.startsAt.getTime()) ||
+        (changes.endsAt !== undefined && changes.endsAt.getTime() !== before.endsAt.getTime()) ||
+        (changes.place !== undefined && changes.place !== before.place) ||
+        (changes.onlineUrl !== undefined && changes.onlineUrl !== before.onlineUrl);
+      const now = clock();
+      const training = repo.updateTraining(db, trainingId, { ...changes, updatedAt: now, ...(moved ? { version: before.version + 1 } : {}) })!;
+      if (moved) notify("changed", training, `training.changed:${training.id}:${training.version}`);
+      if (changes.capacity !== undefined && (changes.capacity === null || (before.capacity !== null && changes.capacity > before.capacity))) {
+        repo.fillSeats(db, training, now);
+        noticeMoves();
+      }
+      return { training, noticed: moved };
+    },
+
+    /** Cancels a training: registered and waitlisted people are told; an announcement still going out stops. */
+    cancel(trainingId: number): { training: Training; told: number } | { closed: "notFound" | "cancelled" } {
+      const before = repo.findTraining(db, trainingId);
+      if (!before) return { closed: "notFound" };
+      if (before.status === "cancelled") return { closed: "cancelled" };
+      const now = clock();
+      const training = repo.updateTraining(db, trainingId, { status: "cancelled", cancelledAt: now, updatedAt: now, version: before.version + 1 })!;
+      const announcement = delivery.jobByKey(`training.announce:${trainingId}`);
+      if (announcement && (announcement.status === "scheduled" || announcement.status === "running")) delivery.stop(announcement.id, "training cancelled");
+      const told = registrantRecipients(trainingId).length;
+      notify("cancelled", training, `training.cancelled:${trainingId}`);
+      return { training, told };
+    },
+
+    find: (trainingId: number) => repo.findTraining(db, trainingId),
+
+    /** Upcoming trainings, a page of them, with seats. */
+    upcoming(page: number, perPage = TRAININGS_PER_PAGE): { views: TrainingView[]; total: number } {
+      const now = clock();
+      const total = repo.countUpcoming(db, now);
+      const list = repo.upcomingTrainings(db, now, page * perPage, perPage);
+      const seats = repo.seatCounts(db, list.map((t) => t.id));
+      return { views: list.map((training) => ({ training, seats: seats.get(training.id)! })), total };
+    },
+
+    /** For staff: trainings not cancelled that ended within the last `days` days or are still to come. */
+    forStaff(days = 30, limit = 50): TrainingView[] {
+      const list = repo.trainingsForStaff(db, new Date(clock().getTime() - days * 24 * HOUR_MS), limit);
+      const seats = repo.seatCounts(db, list.map((t) => t.id));
+      return list.map((training) => ({ training, seats: seats.get(training.id)! }));
+    },
+
+    registration: (trainingId: number, userId: number): Registration | undefined => repo.findRegistration(db, trainingId, userId),
+    waitlistPosition: (trainingId: number, userId: number) => repo.waitlistPosition(db, trainingId, userId),
+
+    register(trainingId: number, userId: number): RegisterOutcome {
+      const now = clock();
+      const training = repo.findTraining(db, trainingId);
+      const closed = closedReason(training, now);
+      if (closed) {
+        // Already in: say so even when registration has closed since.
+        const own = training && repo.findRegistration(db, trainingId, userId);
+        if (own?.status === "registered") return { outcome: "already", status: "registered" };
+        return { outcome: "closed", reason: closed };
+      }
+      return repo.register(db, training!, userId, now);
+    },
+
+    /** Whether a seat may still be given back online (before the cut-off). */
+    canCancel(training: Training, registration: Registration | undefined): boolean {
+      if (registration?.status !== "registered") return true;
+      return training.startsAt.getTime() - clock().getTime() > deps.cancelCutoffHours * HOUR_MS;
+    },
+
+    /**
+     * Gives a seat or a waitlist place back. A seat within the cut-off is refused (the person
+     * contacts the Lotsen-Team); a freed seat goes to the first in line, who is told.
+     */
+    unregister(trainingId: number, userId: number): UnregisterOutcome {
+      const now = clock();
+      const training = repo.findTraining(db, trainingId);
+      if (!training) return { outcome: "closed", reason: "notFound" };
+      if (training.status === "cancelled") return { outcome: "closed", reason: "cancelled" };
+      if (training.startsAt.getTime() <= now.getTime()) return { outcome: "closed", reason: "started" };
+      const own = repo.findRegistration(db, trainingId, userId);
+      if (!own || own.status === "cancelled") return { outcome: "notRegistered" };
+      if (!service.canCancel(training, own)) return { outcome: "cutoff" };
+      const result = repo.unregister(db, training, userId, now);
+      if (result.was === "none") return { outcome: "notRegistered" };
+      if (result.promoted.length > 0) noticeMoves();
+      return { outcome: "cancelled", was: result.was };
+    },
+
+    /** A person's registrations and waitlist places (upcoming) and the trainings they attended. */
+    mine(userId: number): { upcoming: Array<TrainingView & { registration: Registration; position?: number }>; attended: Array<{ training: Training; certificate?: Certificate }> } {
+      const now = clock();
+      const rows = repo.registrationsOfUser(db, userId);
+      const seats = repo.seatCounts(db, rows.map((r) => r.training.id));
+      const upcoming = rows
+        .filter((r) => r.training.status === "published" && r.training.endsAt.getTime() > now.getTime())
+        .map((r) => ({
+          training: r.training,
+          seats: seats.get(r.training.id)!,
+          registration: r.registration,
+          ...(r.registration.status === "waitlisted" ? { position: repo.waitlistPosition(db, r.training.id, userId) } : {}),
+        }));
+      const certificates = new Map(repo.certificatesOfUser(db, userId).map((c) => [c.trainingId, c]));
+      const attended = rows
+        .filter((r) => r.registration.attended === true)
+        .sort((a, b) => b.training.startsAt.getTime() - a.training.startsAt.getTime())
+        .map((r) => ({ training: r.training, ...(certificates.has(r.training.id) ? { certificate: certificates.get(r.training.id)! } : {}) }));
+      return { upcoming, attended };
+    },
+
+    /** Registered and waitlisted people, in order (staff's attendee list). */
+    attendees: (trainingId: number): Registration[] => repo.registrationsOf(db, trainingId),
+
+    /** Registrants of a training for a broadcast: registered, waitlisted or attended (not those who cancelled). */
+    registrantIds: (trainingId: number): number[] => repo.registrationsOf(db, trainingId).map((r) => r.userId),
+
+    saveAttendance(trainingId: number, attendedUserIds: readonly number[]): void {
+      repo.saveAttendance(db, trainingId, attendedUserIds, clock());
+    },
+
+    /** The certificate of a person for a training they attended: issued once, the same number after. */
+    certificate(trainingId: number, userId: number, name: string): Certificate | undefined {
+      const own = repo.findRegistration(db, trainingId, userId);
+      if (own?.attended !== true) return undefined;
+      return repo.issueCertificate(db, { number: certificateNumber(trainingId), trainingId, userId, name: name.trim(), issuedAt: clock() });
+    },
+    existingCertificate: (trainingId: number, userId: number) => repo.certificateOf(db, trainingId, userId),
+    certificateName: (userId: number) => repo.certificateNameOf(db, userId),
+    lookupCertificate(number: string): { certificate: Certificate; training: Training } | undefined {
+      const certificate = repo.findCertificate(db, normalizeCertificateNumber(number));
+      const training = certificate && repo.findTraining(db, certificate.trainingId);
+      return certificate && training ? { certificate, training } : undefined;
+    },
+
+    /**
+     * The scheduler's round (every minute, from the database): reminders for seats in trainings
+     * starting within TRAINING_REMINDER_HOURS, once per person and training (the job's key,
+     * then the mark: a crash in between finds the same job again); seats freed by a deletion go
+     * to the waitlist; moves not yet told are told.
+     */
+    tick(): { reminded: number; moved: number } {
+      const now = clock();
+      const due = repo.dueReminders(db, now, new Date(now.getTime() + deps.reminderHours * HOUR_MS), 1000);
+      const trainingsById = new Map<number, Training>();
+      for (const row of due) {
+        const training = trainingsById.get(row.trainingId) ?? repo.findTraining(db, row.trainingId)!;
+        trainingsById.set(training.id, training);
+        delivery.enqueue({
+          kind: TRAINING_NOTICE_KIND,
+          key: `training.reminder:${row.trainingId}:${row.userId}`,
+          content: deps.renderNotice("reminder", training, seatsOf(training.id)),
+          recipients: [{ chatId: row.userId, locale: account.localeOf(row.userId) }],
+          priority: 10,
+        });
+        repo.markReminded(db, row.registrationId, now);
+      }
+      for (const training of repo.trainingsWithFreeSeats(db, now)) repo.fillSeats(db, training, now);
+      return { reminded: due.length, moved: noticeMoves() };
+    },
+
+    /** Right before each notice goes out: is it still true? */
+    eligible(chatId: number, job: { key: string }): boolean {
+      const key = parseNoticeKey(job.key);
+      if (!key) return true;
+      const training = repo.findTraining(db, key.trainingId);
+      if (!training) return false;
+      const now = clock();
+      switch (key.kind) {
+        case "announce":
+          return training.status === "published" && training.startsAt.getTime() > now.getTime() && account.receivesNotices(chatId, "trainings");
+        case "changed":
+          return training.status === "published" && training.startsAt.getTime() > now.getTime();
+        case "cancelled":
+          return true;
+        case "reminder":
+        case "movedUp":
+          return training.status === "published" && training.startsAt.getTime() > now.getTime() && repo.findRegistration(db, key.trainingId, chatId)?.status === "registered";
+      }
+    },
+
+    exportPart(userId: number): Record<string, unknown> {
+      return {
+        trainingRegistrations: repo.registrationsOfUser(db, userId, true).map(({ registration, training }) => ({
+          training: training.title,
+          startsAt: training.startsAt.toISOString(),
+          status: registration.status,
+          registeredAt: registration.queuedAt.toISOString(),
+          attended: registration.attended,
+        })),
+        trainingCertificates: repo.certificatesOfUser(db, userId).map((c) => ({ number: c.number, trainingId: c.trainingId, name: c.name, issuedAt: c.issuedAt.toISOString() })),
+        trainingsCreated: repo.trainingsCreatedBy(db, userId).map((t) => ({ id: t.id, title: t.title })),
+      };
+    },
+
+    /** On /loeschen: registrations and certificates go (a freed seat goes to the waitlist at the next round). */
+    erasePart: (userId: number) => repo.erasePerson(db, userId),
+
+    locale: (userId: number): Locale => account.localeOf(userId),
+  };
+  return service;
+}
+
+export type TrainingService = ReturnType<typeof createTrainingService>;

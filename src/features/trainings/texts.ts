@@ -1,0 +1,105 @@
+import type { Locale } from "../../config.js";
+import { escapeHtml } from "../../core/html.js";
+import type { Translate } from "../../core/i18n.js";
+import type { Seats } from "./repository.js";
+import type { Training } from "./schema.js";
+
+const LOCALE_TAGS: Record<Locale, string> = { de: "de-DE", en: "en-GB" };
+
+/** "Di., 14.01.2027, 18:30–21:00 Uhr" / "Tue 14 Jan 2027, 18:30–21:00" (a training over midnight: both dates). */
+export function whenLabel(t: Translate, locale: Locale, timeZone: string, training: Pick<Training, "startsAt" | "endsAt">): string {
+  const day = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { weekday: "short", day: "2-digit", month: locale === "de" ? "2-digit" : "short", year: "numeric", timeZone });
+  const time = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+  const sameDay = day.format(training.startsAt) === day.format(training.endsAt);
+  if (sameDay) return t("trainings.when.sameDay", { day: day.format(training.startsAt), from: time.format(training.startsAt), to: time.format(training.endsAt) });
+  return t("trainings.when.days", {
+    fromDay: day.format(training.startsAt),
+    from: time.format(training.startsAt),
+    toDay: day.format(training.endsAt),
+    to: time.format(training.endsAt),
+  });
+}
+
+/** "3 Stunden 30 Minuten" / "3 hours 30 minutes". */
+export function durationLabel(t: Translate, training: Pick<Training, "startsAt" | "endsAt">): string {
+  const minutes = Math.round((training.endsAt.getTime() - training.startsAt.getTime()) / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  const parts = [hours > 0 ? t("trainings.duration.hours", { count: hours }) : "", rest > 0 || hours === 0 ? t("trainings.duration.minutes", { count: rest }) : ""];
+  return parts.filter(Boolean).join(" ");
+}
+
+/** The address (escaped) or "online" (the link itself only for people registered: see `trainingCard`). */
+export function placeLabel(t: Translate, training: Pick<Training, "place" | "onlineUrl">): string {
+  return training.place !== null ? escapeHtml(training.place) : t("trainings.online");
+}
+
+/** "noch 3 von 12 Plätzen frei", "ausgebucht, 2 auf der Warteliste", "ohne Platzbegrenzung". */
+export function seatsLabel(t: Translate, training: Pick<Training, "capacity">, seats: Seats): string {
+  if (training.capacity === null) return t("trainings.seats.unlimited");
+  const free = Math.max(0, training.capacity - seats.registered);
+  if (free > 0 && seats.waitlisted === 0) return t("trainings.seats.free", { count: free, capacity: training.capacity });
+  return t("trainings.seats.full", { count: seats.waitlisted });
+}
+
+/**
+ * A training as people read it (HTML, every value escaped): title, when, where, seats, and the
+ * description. `withLink` adds an online training's link (for registered people and staff).
+ */
+export function trainingCard(
+  t: Translate,
+  locale: Locale,
+  timeZone: string,
+  training: Training,
+  seats: Seats,
+  options: { withLink?: boolean; withDescription?: boolean } = {},
+): string {
+  const lines = [
+    t("trainings.card.title", { title: training.title }),
+    t("trainings.card.when", { when: whenLabel(t, locale, timeZone, training) }),
+    t("trainings.card.where", { place: placeLabel(t, training) }),
+  ];
+  if (options.withLink && training.onlineUrl) lines.push(t("trainings.card.link", { url: training.onlineUrl }));
+  lines.push(t("trainings.card.seats", { seats: seatsLabel(t, training, seats) }));
+  if (training.registrationDeadline) {
+    lines.push(t("trainings.card.deadline", { deadline: whenLabelOf(locale, timeZone, training.registrationDeadline) }));
+  }
+  if (options.withDescription !== false && training.description.trim() !== "") lines.push("", escapeHtml(training.description));
+  return lines.join("\n");
+}
+
+function whenLabelOf(locale: Locale, timeZone: string, date: Date): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
+    weekday: "short",
+    day: "2-digit",
+    month: locale === "de" ? "2-digit" : "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  }).format(date);
+}
+
+/** Telegram's limit for a message's text. */
+const MAX_MESSAGE_LENGTH = 4096;
+
+/** Cuts a long description so the message stays within Telegram's limit (the rest: in the details). */
+export function fitMessage(html: string, limit = MAX_MESSAGE_LENGTH): string {
+  if (html.length <= limit) return html;
+  // Cut at a line break or space, never inside an entity or a tag of the escaped text.
+  let cut = html.slice(0, limit - 2);
+  const amp = cut.lastIndexOf("&");
+  if (amp > cut.lastIndexOf(";")) cut = cut.slice(0, amp);
+  const lt = cut.lastIndexOf("<");
+  if (lt > cut.lastIndexOf(">")) cut = cut.slice(0, lt);
+  return `${cut}…`;
+}
+
+export type NoticeKind = "announce" | "changed" | "cancelled" | "reminder" | "movedUp";
+
+/** The text of a notice the delivery engine sends (one per language, rendered when it is queued). */
+export function noticeText(t: Translate, locale: Locale, timeZone: string, kind: NoticeKind, training: Training, seats: Seats): string {
+  const card = trainingCard(t, locale, timeZone, training, seats, { withLink: kind !== "announce", withDescription: kind === "announce" });
+  return fitMessage(`${t(`trainings.notice.${kind}`)}\n\n${card}`);
+}
