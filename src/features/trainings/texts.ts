@@ -1,4 +1,5 @@
 import type { Locale } from "../../config.js";
+import { formatDateTime } from "../../core/format.js";
 import { escapeHtml } from "../../core/html.js";
 import type { Translate } from "../../core/i18n.js";
 import type { Seats } from "./repository.js";
@@ -62,23 +63,10 @@ export function trainingCard(
   if (options.withLink && training.onlineUrl) lines.push(t("trainings.card.link", { url: training.onlineUrl }));
   lines.push(t("trainings.card.seats", { seats: seatsLabel(t, training, seats) }));
   if (training.registrationDeadline) {
-    lines.push(t("trainings.card.deadline", { deadline: whenLabelOf(locale, timeZone, training.registrationDeadline) }));
+    lines.push(t("trainings.card.deadline", { deadline: formatDateTime(training.registrationDeadline, t, locale, timeZone) }));
   }
   if (options.withDescription !== false && training.description.trim() !== "") lines.push("", escapeHtml(training.description));
   return lines.join("\n");
-}
-
-function whenLabelOf(locale: Locale, timeZone: string, date: Date): string {
-  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
-    weekday: "short",
-    day: "2-digit",
-    month: locale === "de" ? "2-digit" : "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-  }).format(date);
 }
 
 /** Telegram's limit for a message's text. */
