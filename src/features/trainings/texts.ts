@@ -53,7 +53,7 @@ export function trainingCard(
   timeZone: string,
   training: Training,
   seats: Seats,
-  options: { withLink?: boolean; withDescription?: boolean } = {},
+  options: { withLink?: boolean; withDescription?: boolean; withSeats?: boolean } = {},
 ): string {
   const lines = [
     t("trainings.card.title", { title: training.title }),
@@ -61,7 +61,7 @@ export function trainingCard(
     t("trainings.card.where", { place: placeLabel(t, training) }),
   ];
   if (options.withLink && training.onlineUrl) lines.push(t("trainings.card.link", { url: training.onlineUrl }));
-  lines.push(t("trainings.card.seats", { seats: seatsLabel(t, training, seats) }));
+  if (options.withSeats !== false) lines.push(t("trainings.card.seats", { seats: seatsLabel(t, training, seats) }));
   if (training.registrationDeadline) {
     lines.push(t("trainings.card.deadline", { deadline: formatDateTime(training.registrationDeadline, t, locale, timeZone) }));
   }
@@ -88,6 +88,7 @@ export type NoticeKind = "announce" | "changed" | "cancelled" | "reminder" | "mo
 
 /** The text of a notice the delivery engine sends (one per language, rendered when it is queued). */
 export function noticeText(t: Translate, locale: Locale, timeZone: string, kind: NoticeKind, training: Training, seats: Seats): string {
-  const card = trainingCard(t, locale, timeZone, training, seats, { withLink: kind !== "announce", withDescription: kind === "announce" });
+  // Seats matter to those deciding whether to register; registered people get time, place and link.
+  const card = trainingCard(t, locale, timeZone, training, seats, { withLink: kind !== "announce", withDescription: kind === "announce", withSeats: kind === "announce" });
   return fitMessage(`${t(`trainings.notice.${kind}`)}\n\n${card}`);
 }

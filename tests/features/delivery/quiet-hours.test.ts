@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDateTime } from "../../../src/core/format.js";
+import { parseDateTime, readDateTime } from "../../../src/core/format.js";
 import { isQuiet, quietUntil } from "../../../src/features/delivery/quiet-hours.js";
 
 const BERLIN = "Europe/Berlin";
@@ -33,5 +33,17 @@ describe("a date and time as staff type it", () => {
     for (const input of ["", "morgen", "24.12.2026", "31.02.2027 10:00", "24.12.2026 24:00", "24.12.2026 9:60", "<b>24.12.2026 09:00</b>"]) {
       expect(parseDateTime(input, BERLIN)).toBeUndefined();
     }
+  });
+  it("knows the daylight-saving changes: a skipped time is refused as such, a doubled one is read once", () => {
+    // Last Sunday of March 2027: clocks jump from 02:00 to 03:00; 02:30 does not exist.
+    expect(readDateTime("28.03.2027 02:30", BERLIN)).toEqual({ error: "skipped" });
+    expect(parseDateTime("28.03.2027 02:30", BERLIN)).toBeUndefined();
+    expect(parseDateTime("28.03.2027 01:59", BERLIN)?.toISOString()).toBe("2027-03-28T00:59:00.000Z");
+    expect(parseDateTime("28.03.2027 03:00", BERLIN)?.toISOString()).toBe("2027-03-28T01:00:00.000Z");
+    // Last Sunday of October 2027: back from 03:00 to 02:00; 10:00 is winter time.
+    expect(parseDateTime("31.10.2027 10:00", BERLIN)?.toISOString()).toBe("2027-10-31T09:00:00.000Z");
+    expect(parseDateTime("30.10.2027 10:00", BERLIN)?.toISOString()).toBe("2027-10-30T08:00:00.000Z");
+    expect(parseDateTime("31.10.2027 02:30", BERLIN)?.toISOString()).toBe("2027-10-31T01:30:00.000Z");
+    expect(readDateTime("31.02.2027 10:00", BERLIN)).toEqual({ error: "format" });
   });
 });

@@ -1,0 +1,32 @@
+import type { Db } from "../../src/db/client.js";
+import { insertTraining, register } from "../../src/features/trainings/repository.js";
+import type { NewTraining, Training } from "../../src/features/trainings/schema.js";
+
+const HOUR = 3_600_000;
+
+/** A published training straight in the database (tests of what happens after publishing). */
+export function addTraining(db: Db, values: Partial<NewTraining> = {}, now = new Date()): Training {
+  const startsAt = values.startsAt ?? new Date(now.getTime() + 7 * 24 * HOUR);
+  return insertTraining(db, {
+    title: "Asylrecht aktuell",
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + 3 * HOUR),
+    place: "Landratsamt Sonthofen, Oberallgäuer Platz 2",
+    onlineUrl: null,
+    description: "Was sich 2027 ändert.",
+    capacity: 12,
+    registrationDeadline: null,
+    audience: { kind: "all" },
+    status: "published",
+    version: 0,
+    createdBy: null,
+    createdAt: now,
+    updatedAt: now,
+    ...values,
+  });
+}
+
+/** Registers people in this order (seats first, then the waitlist). */
+export function registerAll(db: Db, training: Training, userIds: readonly number[], now = new Date()): void {
+  userIds.forEach((userId, i) => register(db, training, userId, new Date(now.getTime() + i)));
+}
