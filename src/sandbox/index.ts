@@ -13,7 +13,7 @@ import { lastJournaledUpdateId } from "../updates/repository.js";
 import { startFakeTelegramServer } from "./fake-telegram/index.js";
 import type { FakeTelegram } from "./fake-telegram/index.js";
 import { startPageServer, type PageState } from "./page-server.js";
-import { createWorld, loadState, sandboxFiles, sandboxToken, saveState, seedDatabase, setAside, STAFF_GROUP, type SandboxFiles, type SandboxState } from "./world.js";
+import { createWorld, loadState, sandboxFiles, sandboxToken, saveState, seedDatabase, seedTrainingExample, setAside, STAFF_GROUP, type SandboxFiles, type SandboxState } from "./world.js";
 
 const SAVE_DELAY_MS = 300;
 
@@ -82,7 +82,12 @@ export async function runSandbox(env: Record<string, string | undefined>, option
     bot = await runLotsenbot(config, {
       logger,
       stop: options.stop,
-      beforeStart: (db) => (saved ? continueUpdateIds(db, fake) : seedDatabase(db, new Date())),
+      beforeStart: (db) => {
+        if (saved) continueUpdateIds(db, fake);
+        else seedDatabase(db, new Date());
+        // Always an upcoming training to try (also in a sandbox from before trainings, or once the example has passed).
+        seedTrainingExample(db, new Date(), config.timezone);
+      },
     });
   } catch (error) {
     await page?.close();

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { seedExampleVolunteer, type ExampleVolunteer } from "../features/account/index.js";
 import { seedExampleFaq } from "../features/faq/index.js";
+import { seedExampleTraining } from "../features/trainings/index.js";
 import { FakeTelegram, type WorldSnapshot } from "./fake-telegram/index.js";
 
 export const SANDBOX_BOT = { id: 7000000001, first_name: "Lotsenbot", username: "lotsenbot_sandbox_bot" };
@@ -213,6 +214,11 @@ export function seedDatabase(db: Db, now: Date): void {
     seedExampleVolunteer(db, volunteer, now);
   }
   seedExampleFaq(db, EXAMPLE_PEOPLE.find((p) => p.role === "staff")!.id);
+}
+
+/** An upcoming example training with a few seats, unless one is upcoming already. */
+export function seedTrainingExample(db: Db, now: Date, timeZone: string): void {
+  seedExampleTraining(db, now, timeZone, EXAMPLE_PEOPLE.find((p) => p.role === "staff")!.id);
 }
 
 /** Who is who in the world: example and added people with their role. */

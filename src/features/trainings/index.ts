@@ -7,6 +7,8 @@ import { createTrainingStaff } from "./staff.js";
 import { createVolunteerTrainings } from "./volunteer.js";
 
 export type { TrainingAudience } from "./schema.js";
+// For the local sandbox (src/sandbox): an upcoming example training.
+export { seedExampleTraining } from "./seed.js";
 
 /**
  * Trainings (Schulungen): staff create, change, cancel and announce them; volunteers find them,
