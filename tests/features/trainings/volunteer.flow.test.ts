@@ -1,4 +1,6 @@
 import type { Message, Update } from "grammy/types";
+import ICAL from "ical.js";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { insertTraining, saveAttendance } from "../../../src/features/trainings/repository.js";
 import type { NewTraining, Training } from "../../../src/features/trainings/schema.js";
@@ -85,11 +87,33 @@ async function fileBytes(message: Message): Promise<Buffer> {
   return Buffer.from(await (await fetch(`${h.server.url}/file/bot${h.bot.token}/${file.file_path}`)).arrayBuffer());
 }
 
-/** An .ics's event as a map of property name (without parameters) to value, lines unfolded. */
-function icsEvent(text: string): Map<string, string> {
-  const lines = text.replace(/\r?\n[ \t]/g, "").split(/\r?\n/);
-  const event = lines.slice(lines.indexOf("BEGIN:VEVENT") + 1, lines.indexOf("END:VEVENT"));
-  return new Map(event.map((line) => [line.slice(0, line.indexOf(":")).split(";")[0]!, line.slice(line.indexOf(":") + 1)]));
+/** The one event of an .ics, parsed back with ical.js (its time zone from the file itself). */
+function icsEvent(text: string) {
+  ICAL.TimezoneService.reset();
+  const events = new ICAL.Component(ICAL.parse(text)).getAllSubcomponents("vevent");
+  expect(events).toHaveLength(1);
+  const event = events[0]!;
+  const start = event.getFirstProperty("dtstart")!;
+  return {
+    uid: event.getFirstPropertyValue("uid"),
+    summary: event.getFirstPropertyValue("summary"),
+    sequence: event.getFirstPropertyValue("sequence"),
+    location: event.getFirstPropertyValue("location"),
+    tzid: start.getParameter("tzid"),
+    start: new Date((start.getFirstValue() as ICAL.Time).toUnixTime() * 1000).toISOString(),
+  };
+}
+
+/** A PDF's text as pdf.js reads it, whitespace runs as one space. */
+async function pdfText(pdf: Buffer): Promise<string> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
+  try {
+    const page = await doc.getPage(1);
+    const items = (await page.getTextContent()).items;
+    return items.map((item) => ("str" in item ? item.str : "")).join(" ").replace(/\s+/g, " ");
+  } finally {
+    await doc.destroy();
+  }
 }
 
 async function eventually(check: () => boolean, timeoutMs = 8000): Promise<void> {
@@ -189,6 +213,8 @@ describe("/schulungen", () => {
     await press(ANNA, details, "✅ Anmelden");
     expect(current(ANNA, details).text).toContain("🔗 https://meet.example.org/xyz");
     expect(current(ANNA, details).text).toContain("✅ Sie sind angemeldet.");
+    // The calendar entry's place is the link.
+    expect(icsEvent(await fileText(last(ANNA))).location).toBe("https://meet.example.org/xyz");
   });
 });
 
@@ -204,11 +230,14 @@ describe("registration", () => {
     expect(document.caption).toContain("Sie sind angemeldet für „Asylrecht aktuell“");
     expect(document.document!.file_name).toMatch(/\.ics$/);
     const event = icsEvent(await fileText(document));
-    expect(event.get("UID")).toBe(`training-${training.id}@${h.fake.botInfo.username}`);
-    expect(event.get("SUMMARY")).toBe("Asylrecht aktuell");
-    expect(event.get("DTSTART")).toMatch(/20300305T(180000|170000Z)/);
-    expect(event.get("SEQUENCE")).toBe("0");
-    expect(event.get("LOCATION")).toContain("Landratsamt Sonthofen");
+    expect(event).toEqual({
+      uid: `training-${training.id}@${h.fake.botInfo.username}`,
+      summary: "Asylrecht aktuell",
+      sequence: 0,
+      location: "Landratsamt Sonthofen, Raum 3",
+      tzid: "Europe/Berlin",
+      start: "2030-03-05T17:00:00.000Z",
+    });
 
     const after = current(ANNA, details);
     expect(after.text).toContain("noch 2 von 3 Plätzen frei");
@@ -228,8 +257,8 @@ describe("registration", () => {
     const [calendar] = await h.sentDuring(ANNA, () => press(ANNA, details, "📅 Kalender (.ics)").then(() => undefined));
     expect(calendar!.caption).toContain("für Ihren Kalender");
     const updated = icsEvent(await fileText(calendar!));
-    expect(updated.get("UID")).toBe(event.get("UID"));
-    expect(updated.get("SEQUENCE")).toBe("2");
+    expect(updated.uid).toBe(event.uid);
+    expect(updated.sequence).toBe(2);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
@@ -456,7 +485,11 @@ describe("/meineschulungen and certificates", () => {
     const certificate = row<{ number: string; name: string }>("select number, name from training_certificates");
     expect(certificate.name).toBe("Anna Müller-Öztürk 🌻");
     expect(pdf!.caption).toBe(`📄 Ihre Teilnahmebestätigung für „Traumasensibel begleiten“ (Nr. ${certificate.number}).`);
-    expect((await fileBytes(pdf!)).toString("latin1")).toContain("%PDF");
+    const text = await pdfText(await fileBytes(pdf!));
+    expect(text).toContain("Anna Müller-Öztürk");
+    expect(text).toContain("Traumasensibel begleiten");
+    expect(text).toContain(certificate.number);
+    expect(text).toContain("Teilnahmebestätigung");
 
     // Later: no question, the same number.
     const again = await send(ANNA, "meineschulungen");
