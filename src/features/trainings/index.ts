@@ -36,7 +36,7 @@ export function trainingsFeature(
     renderNotice,
   });
   uses.delivery.register(TRAINING_NOTICE_KIND, { eligible: service.eligible });
-  const volunteer = createVolunteerTrainings({ service, config: deps.config });
+  const volunteer = createVolunteerTrainings({ service, config: deps.config, clock: deps.clock });
   const staff = createTrainingStaff({ service, config: deps.config, firstNames: uses.account.firstNames });
 
   const feature: Feature = {
