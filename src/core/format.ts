@@ -3,15 +3,20 @@ import type { Translate } from "./i18n.js";
 
 const LOCALE_TAGS: Record<Locale, string> = { de: "de-DE", en: "en-GB" };
 
-/** "Di., 14.01.2027, 18:30 Uhr" / "Tue 14 Jan 2027, 18:30" in the given time zone. */
+/** Times of day as people read them: "18:30" in German, "6:30 pm" in English (voice.md). */
+export const TIME_OF_DAY: Record<Locale, Intl.DateTimeFormatOptions> = {
+  de: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+  en: { hour: "numeric", minute: "2-digit", hour12: true },
+};
+
+/** "Di., 14.01.2027, 18:30 Uhr" / "Thu, 14 Jan 2027, 6:30 pm" in the given time zone. */
 export function formatDateTime(date: Date, t: Translate, locale: Locale, timeZone: string): string {
   const formatted = new Intl.DateTimeFormat(LOCALE_TAGS[locale], {
     weekday: "short",
     day: "2-digit",
     month: locale === "de" ? "2-digit" : "short",
     year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
+    ...TIME_OF_DAY[locale],
     timeZone,
   }).format(date);
   return t("format.dateTime", { dateTime: formatted });

@@ -252,7 +252,8 @@ export function createTrainingService(deps: {
       if (closed) {
         // Already in: say so even when registration has closed since.
         const own = training && repo.findRegistration(db, trainingId, userId);
-        if (own?.status === "registered") return { outcome: "already", status: "registered" };
+        if (closed !== "cancelled" && own?.status === "registered") return { outcome: "already", status: "registered" };
+        if (closed === "deadline" && own?.status === "waitlisted") return { outcome: "already", status: "waitlisted", position: repo.waitlistPosition(db, trainingId, userId)! };
         return { outcome: "closed", reason: closed };
       }
       return repo.register(db, training!, userId, now);

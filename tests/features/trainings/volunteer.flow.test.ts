@@ -191,7 +191,7 @@ describe("/schulungen", () => {
 
     const english = await send(EMMA, "schulungen");
     expect(english.text).toContain("Upcoming trainings (page 1 of 2)");
-    expect(english.text).toContain("🕒 Mon, 14 Jan 2030, 18:30–21:00");
+    expect(english.text).toContain("🕒 Mon, 14 Jan 2030, 6:30 pm–9:00 pm");
     expect(english.text).toContain("🪑 12 of 12 places left");
     expect(buttonTexts(english)[0]).toBe("14 Jan 2030 · Interkulturelle Kommunikation");
 
