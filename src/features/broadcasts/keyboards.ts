@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { Translate } from "../../core/i18n.js";
-import { pageOf } from "../../core/paging.js";
+import { toggleKeyboard } from "../../core/toggle-keyboard.js";
 import { MUNICIPALITIES_PER_PAGE } from "../account/index.js";
 import * as callbacks from "./callbacks.js";
 import { isOpen, type AudienceChoices, type BroadcastView } from "./service.js";
@@ -25,21 +25,16 @@ export function audienceKindKeyboard(t: Translate, choices: AudienceChoices): In
 const mark = (on: boolean, label: string) => (on ? `✅ ${label}` : label);
 
 export function municipalityKeyboard(t: Translate, choices: AudienceChoices, selected: ReadonlySet<number>, requestedPage: number): InlineKeyboard {
-  const { items, page, pages } = pageOf(choices.municipalities, requestedPage, MUNICIPALITIES_PER_PAGE);
-  const keyboard = new InlineKeyboard();
-  items.forEach((m, i) => {
-    const on = selected.has(m.id);
-    keyboard.text(mark(on, `${m.name} (${m.volunteers})`), callbacks.toggleMunicipality.pack({ id: m.id, on: !on, page }));
-    if (i % 2 === 1) keyboard.row();
-  });
-  keyboard.row();
-  if (pages > 1) {
-    if (page > 0) keyboard.text("◀️", callbacks.municipalityPage.pack({ page: page - 1 }));
-    keyboard.text(`${page + 1}/${pages}`, callbacks.municipalityPage.pack({ page }));
-    if (page < pages - 1) keyboard.text("▶️", callbacks.municipalityPage.pack({ page: page + 1 }));
-    keyboard.row();
-  }
-  return keyboard.text(t("broadcasts.audience.back"), callbacks.back.pack()).text(t("broadcasts.audience.done"), callbacks.done.pack());
+  return toggleKeyboard(choices.municipalities, {
+    page: requestedPage,
+    perPage: MUNICIPALITIES_PER_PAGE,
+    isOn: (m) => selected.has(m.id),
+    label: (m, on) => mark(on, `${m.name} (${m.volunteers})`),
+    toggle: (m, on, page) => callbacks.toggleMunicipality.pack({ id: m.id, on, page }),
+    turn: (page) => callbacks.municipalityPage.pack({ page }),
+  })
+    .text(t("broadcasts.audience.back"), callbacks.back.pack())
+    .text(t("broadcasts.audience.done"), callbacks.done.pack());
 }
 
 export function circleKeyboard(t: Translate, choices: AudienceChoices, selected: ReadonlySet<number>, groups: boolean): InlineKeyboard {

@@ -1,5 +1,5 @@
-import { stringify } from "csv-stringify/sync";
 import type { Locale } from "../../config.js";
+import { csvDocument } from "../../core/csv.js";
 import type { Db } from "../../db/client.js";
 import type { AccountApi } from "../account/index.js";
 import type { DeliveryApi, DeliveryCounts, DeliveryJob, Recipient } from "../delivery/index.js";
@@ -7,14 +7,6 @@ import { broadcastsBy, broadcastsOf, findBroadcast, forgetAuthor, insertBroadcas
 import type { Audience, Broadcast } from "./schema.js";
 
 export const BROADCAST_KIND = "broadcast";
-
-/**
- * A cell a spreadsheet would not run as a formula (names are chosen by the people themselves):
- * one starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
- */
-function inertCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 /** What broadcasts need of the helper-circle directory. */
 export interface CircleAudienceSource {
@@ -168,7 +160,7 @@ export function createBroadcastService(deps: {
         labels.status(row.status),
         row.error ?? "",
       ]);
-      return stringify([labels.header, ...lines.map((line) => line.map(inertCell))], { bom: true });
+      return csvDocument([labels.header, ...lines]);
     },
 
     exportPart: (userId: number) => ({
