@@ -1,5 +1,8 @@
 import { InlineKeyboard } from "grammy";
+import type { Locale } from "../../config.js";
+import { formatDate } from "../../core/format.js";
 import type { Translate } from "../../core/i18n.js";
+import { truncate } from "../../core/text.js";
 import { toggleKeyboard } from "../../core/toggle-keyboard.js";
 import { MUNICIPALITIES_PER_PAGE } from "../account/index.js";
 import * as callbacks from "./callbacks.js";
@@ -18,6 +21,8 @@ export function audienceKindKeyboard(t: Translate, choices: AudienceChoices): In
     .text(t("broadcasts.audience.circles"), callbacks.audienceKind.pack({ kind: "circ" }))
     .row()
     .text(t("broadcasts.audience.groups", { count: choices.groups }), callbacks.audienceKind.pack({ kind: "groups" }))
+    .row()
+    .text(t("broadcasts.audience.training"), callbacks.audienceKind.pack({ kind: "train" }))
     .row()
     .text(t("broadcasts.cancel"), callbacks.cancel.pack());
 }
@@ -47,6 +52,16 @@ export function circleKeyboard(t: Translate, choices: AudienceChoices, selected:
     keyboard.text(mark(groups, t("broadcasts.audience.withGroups")), callbacks.withGroups.pack({ on: !groups })).row();
   }
   return keyboard.text(t("broadcasts.audience.back"), callbacks.back.pack()).text(t("broadcasts.audience.done"), callbacks.done.pack());
+}
+
+/** One button per recent or coming training ("14.01.2027 · Title (5)"), then back. */
+export function trainingKeyboard(t: Translate, locale: Locale, timeZone: string, choices: AudienceChoices): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const training of choices.trainings) {
+    const label = `${formatDate(new Date(training.startsAt), locale, timeZone)} · ${truncate(training.title, 40)} (${training.registrants})`;
+    keyboard.text(label, callbacks.pickTraining.pack({ id: training.id })).row();
+  }
+  return keyboard.text(t("broadcasts.audience.back"), callbacks.back.pack());
 }
 
 export function previewKeyboard(t: Translate, canSend: boolean): InlineKeyboard {

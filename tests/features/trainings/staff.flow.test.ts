@@ -5,6 +5,7 @@ import { setUserMunicipality } from "../../../src/features/account/repository.js
 import * as repo from "../../../src/features/trainings/repository.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
+import { seedTraining as seedTrainingIn } from "../../helpers/trainings.js";
 
 const VOLUNTEERS = [1001, 1002, 1003, 1004];
 const OPTED_OUT = 1005;
@@ -47,24 +48,7 @@ async function createUpToPreview(answers: readonly string[] = ANSWERS): Promise<
 
 /** A training put straight into the database (for the tools), starting `inMs` from now. */
 function seedTraining(options: { inMs?: number; capacity?: number | null; title?: string } = {}): number {
-  const now = new Date();
-  const startsAt = new Date(now.getTime() + (options.inMs ?? 7 * 24 * 3_600_000));
-  return repo.insertTraining(h.db, {
-    title: options.title ?? "Traumasensibel begleiten",
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 2 * 3_600_000),
-    place: "Landratsamt, Raum 1",
-    onlineUrl: null,
-    description: "",
-    capacity: options.capacity === undefined ? 2 : options.capacity,
-    registrationDeadline: null,
-    audience: { kind: "all" },
-    status: "published",
-    version: 0,
-    createdBy: STAFF_ADMIN,
-    createdAt: now,
-    updatedAt: now,
-  }).id;
+  return seedTrainingIn(h, { ...options, createdBy: STAFF_ADMIN }).id;
 }
 
 function registerAll(trainingId: number, userIds: readonly number[]): void {
