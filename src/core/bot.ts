@@ -140,14 +140,15 @@ export function createBot(deps: BotDeps): LotsenBot {
     markBlocked: account.api.markBlocked,
     dropGroupLink: circles.api.dropGroupLink,
   });
+  const trainings = trainingsFeature(featureDeps, { account: account.api, circles: circles.api, delivery: delivery.api });
   const features: Feature[] = [
     account.feature,
     questionsFeature(featureDeps, { account: account.api, circles: circles.api, faq: faq.api }).feature,
     faq.feature,
     circles.feature,
     delivery.feature,
-    broadcastsFeature(featureDeps, { account: account.api, circles: circles.api, delivery: delivery.api }).feature,
-    trainingsFeature(featureDeps, { account: account.api, circles: circles.api, delivery: delivery.api }).feature,
+    broadcastsFeature(featureDeps, { account: account.api, circles: circles.api, trainings: trainings.api, delivery: delivery.api }).feature,
+    trainings.feature,
     operationsFeature(featureDeps, { account: account.api }).feature,
   ];
 

@@ -1,6 +1,7 @@
 import type { Db } from "../../src/db/client.js";
 import { insertTraining, register } from "../../src/features/trainings/repository.js";
 import type { NewTraining, Training } from "../../src/features/trainings/schema.js";
+import type { FlowHarness } from "./flow.js";
 
 const HOUR = 3_600_000;
 
@@ -23,6 +24,20 @@ export function addTraining(db: Db, values: Partial<NewTraining> = {}, now = new
     createdAt: now,
     updatedAt: now,
     ...values,
+  });
+}
+
+/** A published training put straight into the database, starting `inMs` from now, two hours long. */
+export function seedTraining(h: FlowHarness, options: { inMs?: number; capacity?: number | null; title?: string; createdBy?: number } = {}): Training {
+  const startsAt = new Date(Date.now() + (options.inMs ?? 7 * 24 * HOUR));
+  return addTraining(h.db, {
+    title: options.title ?? "Traumasensibel begleiten",
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + 2 * HOUR),
+    place: "Landratsamt, Raum 1",
+    description: "",
+    capacity: options.capacity === undefined ? 2 : options.capacity,
+    createdBy: options.createdBy ?? null,
   });
 }
 

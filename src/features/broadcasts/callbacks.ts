@@ -5,7 +5,9 @@ const id = int(999_999_999);
 const page = int(999);
 
 export const cancel = defineCallback("bcx:x");
-export const audienceKind = defineCallback("bcx:a:{kind}", { kind: oneOf(["all", "mun", "circ", "groups"] as const) });
+export const audienceKind = defineCallback("bcx:a:{kind}", { kind: oneOf(["all", "mun", "circ", "groups", "train"] as const) });
+/** The registrants of this training. */
+export const pickTraining = defineCallback("bcx:t:{id}", { id });
 export const toggleMunicipality = defineCallback("bcx:m:{id}:{on}:{page}", { id, on: flag, page });
 export const municipalityPage = defineCallback("bcx:mp:{page}", { page });
 export const toggleCircle = defineCallback("bcx:c:{id}:{on}", { id, on: flag });

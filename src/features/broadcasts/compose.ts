@@ -6,7 +6,7 @@ import { formatDateTime, parseDateTime } from "../../core/format.js";
 import { stillStaff, waitInFlow, type FlowExit } from "../../core/flow.js";
 import { ignoreNotModified, isTelegramError } from "../../core/telegram-errors.js";
 import * as callbacks from "./callbacks.js";
-import { audienceKindKeyboard, cancelKeyboard, circleKeyboard, municipalityKeyboard, previewKeyboard } from "./keyboards.js";
+import { audienceKindKeyboard, cancelKeyboard, circleKeyboard, municipalityKeyboard, previewKeyboard, trainingKeyboard } from "./keyboards.js";
 import type { Audience } from "./schema.js";
 import type { AudienceChoices, BroadcastService } from "./service.js";
 import { audienceLabel, reachLabel } from "./texts.js";
@@ -138,7 +138,7 @@ export function createBroadcastComposer(service: BroadcastService, config: Confi
     async function chooseAudience(): Promise<Audience | undefined> {
       let options = await choices();
       await current.reply(current.t("broadcasts.audience.ask"), { reply_markup: audienceKindKeyboard(current.t, options) });
-      let screen: "kinds" | "mun" | "circ" = "kinds";
+      let screen: "kinds" | "mun" | "circ" | "train" = "kinds";
       let page = 0;
       for (;;) {
         const tap = await nextTap([
@@ -147,6 +147,7 @@ export function createBroadcastComposer(service: BroadcastService, config: Confi
           callbacks.municipalityPage,
           callbacks.toggleCircle,
           callbacks.withGroups,
+          callbacks.pickTraining,
           callbacks.done,
           callbacks.back,
         ]);
@@ -157,8 +158,15 @@ export function createBroadcastComposer(service: BroadcastService, config: Confi
           await ignoreNotModified(current.editMessageReplyMarkup());
           return kind === "all" ? { kind: "all" } : { kind: "groups" };
         }
+        const training = callbacks.pickTraining.parse(tap.data);
+        if (training && options.trainings.some((entry) => entry.id === training.id)) {
+          await current.answerCallbackQuery();
+          await ignoreNotModified(current.editMessageReplyMarkup());
+          return { kind: "training", trainingId: training.id };
+        }
         if (kind === "mun") screen = "mun";
         else if (kind === "circ") screen = "circ";
+        else if (kind === "train") screen = "train";
         else if (callbacks.back.pattern.test(tap.data)) screen = "kinds";
         const toggle = callbacks.toggleMunicipality.parse(tap.data);
         if (toggle) {
@@ -198,6 +206,11 @@ export function createBroadcastComposer(service: BroadcastService, config: Confi
       async function showScreen(options: AudienceChoices): Promise<void> {
         if (screen === "kinds") {
           await ignoreNotModified(current.editMessageText(current.t("broadcasts.audience.ask"), { reply_markup: audienceKindKeyboard(current.t, options) }));
+          return;
+        }
+        if (screen === "train") {
+          const text = current.t(options.trainings.length > 0 ? "broadcasts.audience.pickTraining" : "broadcasts.audience.noTrainings");
+          await ignoreNotModified(current.editMessageText(text, { reply_markup: trainingKeyboard(current.t, current.locale, config.timezone, options) }));
           return;
         }
         const selection: Audience =

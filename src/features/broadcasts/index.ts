@@ -2,7 +2,7 @@ import type { Feature, FeatureDeps } from "../../core/feature.js";
 import type { AccountApi } from "../account/index.js";
 import type { DeliveryApi } from "../delivery/index.js";
 import { BROADCAST_COMPOSE, BROADCAST_COMPOSE_EXIT, createBroadcastComposer } from "./compose.js";
-import { BROADCAST_KIND, createBroadcastService, type CircleAudienceSource } from "./service.js";
+import { BROADCAST_KIND, createBroadcastService, type CircleAudienceSource, type TrainingAudienceSource } from "./service.js";
 import { createBroadcastNotices, createBroadcastStaff } from "./staff.js";
 
 /**
@@ -16,10 +16,19 @@ export function broadcastsFeature(
   uses: {
     account: Pick<AccountApi, "noticeAudience" | "noticeAudienceByMunicipality" | "municipalities" | "receivesNotices" | "firstNames" | "localeOf">;
     circles: CircleAudienceSource;
+    /** Recent and coming trainings and their registrants (an audience of their own). */
+    trainings: TrainingAudienceSource;
     delivery: DeliveryApi;
   },
 ) {
-  const service = createBroadcastService({ db: deps.db, clock: deps.clock, account: uses.account, circles: uses.circles, delivery: uses.delivery });
+  const service = createBroadcastService({
+    db: deps.db,
+    clock: deps.clock,
+    account: uses.account,
+    circles: uses.circles,
+    trainings: uses.trainings,
+    delivery: uses.delivery,
+  });
   const staff = createBroadcastStaff(service, deps.config);
   const notices = createBroadcastNotices({ service, api: deps.api, i18n: deps.i18n, config: deps.config, logger: deps.logger, localeOf: uses.account.localeOf });
   uses.delivery.register(BROADCAST_KIND, { eligible: service.eligible, started: notices.started, ended: notices.ended });

@@ -1,6 +1,9 @@
 import { InlineKeyboard } from "grammy";
+import type { Locale } from "../../config.js";
+import { formatDate } from "../../core/format.js";
 import type { Translate } from "../../core/i18n.js";
-import { pageOf } from "../../core/paging.js";
+import { truncate } from "../../core/text.js";
+import { toggleKeyboard } from "../../core/toggle-keyboard.js";
 import { MUNICIPALITIES_PER_PAGE } from "../account/index.js";
 import * as callbacks from "./callbacks.js";
 import { isOpen, type AudienceChoices, type BroadcastView } from "./service.js";
@@ -19,27 +22,24 @@ export function audienceKindKeyboard(t: Translate, choices: AudienceChoices): In
     .row()
     .text(t("broadcasts.audience.groups", { count: choices.groups }), callbacks.audienceKind.pack({ kind: "groups" }))
     .row()
+    .text(t("broadcasts.audience.training"), callbacks.audienceKind.pack({ kind: "train" }))
+    .row()
     .text(t("broadcasts.cancel"), callbacks.cancel.pack());
 }
 
 const mark = (on: boolean, label: string) => (on ? `✅ ${label}` : label);
 
 export function municipalityKeyboard(t: Translate, choices: AudienceChoices, selected: ReadonlySet<number>, requestedPage: number): InlineKeyboard {
-  const { items, page, pages } = pageOf(choices.municipalities, requestedPage, MUNICIPALITIES_PER_PAGE);
-  const keyboard = new InlineKeyboard();
-  items.forEach((m, i) => {
-    const on = selected.has(m.id);
-    keyboard.text(mark(on, `${m.name} (${m.volunteers})`), callbacks.toggleMunicipality.pack({ id: m.id, on: !on, page }));
-    if (i % 2 === 1) keyboard.row();
-  });
-  keyboard.row();
-  if (pages > 1) {
-    if (page > 0) keyboard.text("◀️", callbacks.municipalityPage.pack({ page: page - 1 }));
-    keyboard.text(`${page + 1}/${pages}`, callbacks.municipalityPage.pack({ page }));
-    if (page < pages - 1) keyboard.text("▶️", callbacks.municipalityPage.pack({ page: page + 1 }));
-    keyboard.row();
-  }
-  return keyboard.text(t("broadcasts.audience.back"), callbacks.back.pack()).text(t("broadcasts.audience.done"), callbacks.done.pack());
+  return toggleKeyboard(choices.municipalities, {
+    page: requestedPage,
+    perPage: MUNICIPALITIES_PER_PAGE,
+    isOn: (m) => selected.has(m.id),
+    label: (m, on) => mark(on, `${m.name} (${m.volunteers})`),
+    toggle: (m, on, page) => callbacks.toggleMunicipality.pack({ id: m.id, on, page }),
+    turn: (page) => callbacks.municipalityPage.pack({ page }),
+  })
+    .text(t("broadcasts.audience.back"), callbacks.back.pack())
+    .text(t("broadcasts.audience.done"), callbacks.done.pack());
 }
 
 export function circleKeyboard(t: Translate, choices: AudienceChoices, selected: ReadonlySet<number>, groups: boolean): InlineKeyboard {
@@ -52,6 +52,16 @@ export function circleKeyboard(t: Translate, choices: AudienceChoices, selected:
     keyboard.text(mark(groups, t("broadcasts.audience.withGroups")), callbacks.withGroups.pack({ on: !groups })).row();
   }
   return keyboard.text(t("broadcasts.audience.back"), callbacks.back.pack()).text(t("broadcasts.audience.done"), callbacks.done.pack());
+}
+
+/** One button per recent or coming training ("14.01.2027 · Title (5)"), then back. */
+export function trainingKeyboard(t: Translate, locale: Locale, timeZone: string, choices: AudienceChoices): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const training of choices.trainings) {
+    const label = `${formatDate(new Date(training.startsAt), locale, timeZone)} · ${truncate(training.title, 40)} (${training.registrants})`;
+    keyboard.text(label, callbacks.pickTraining.pack({ id: training.id })).row();
+  }
+  return keyboard.text(t("broadcasts.audience.back"), callbacks.back.pack());
 }
 
 export function previewKeyboard(t: Translate, canSend: boolean): InlineKeyboard {

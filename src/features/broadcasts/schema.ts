@@ -6,7 +6,9 @@ export type Audience =
   | { kind: "all" }
   | { kind: "municipalities"; ids: number[] }
   | { kind: "circles"; ids: number[]; withGroups: boolean }
-  | { kind: "groups" };
+  | { kind: "groups" }
+  /** The people registered for a training (with a seat or on its waitlist; attended counts as registered). */
+  | { kind: "training"; trainingId: number; statuses?: Array<"registered" | "waitlisted"> };
 
 /**
  * A broadcast (Rundschreiben): what staff chose. What is sent, to whom and how it went is its

@@ -1,5 +1,5 @@
-import { stringify } from "csv-stringify/sync";
 import type { Locale } from "../../config.js";
+import { csvDocument } from "../../core/csv.js";
 import type { Db } from "../../db/client.js";
 import type { AccountApi } from "../account/index.js";
 import type { DeliveryApi, DeliveryCounts, DeliveryJob, Recipient } from "../delivery/index.js";
@@ -8,14 +8,6 @@ import type { Audience, Broadcast } from "./schema.js";
 
 export const BROADCAST_KIND = "broadcast";
 
-/**
- * A cell a spreadsheet would not run as a formula (names are chosen by the people themselves):
- * one starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
- */
-function inertCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 /** What broadcasts need of the helper-circle directory. */
 export interface CircleAudienceSource {
   audienceCircles(): Array<{ id: number; name: string; members: number; groupChatId: number | null }>;
@@ -23,11 +15,19 @@ export interface CircleAudienceSource {
   linkedGroups(circleIds?: readonly number[]): Array<{ circleId: number; chatId: number }>;
 }
 
+/** What broadcasts need of the trainings: recent and coming ones, and who registered. */
+export interface TrainingAudienceSource {
+  forStaff(): Array<{ training: { id: number; title: string; startsAt: Date }; seats: { registered: number; waitlisted: number } }>;
+  registrantIds(trainingId: number, statuses?: ReadonlyArray<"registered" | "waitlisted">): number[];
+}
+
 export interface AudienceChoices {
   all: number;
   municipalities: Array<{ id: number; name: string; volunteers: number }>;
   circles: Array<{ id: number; name: string; volunteers: number; hasGroup: boolean }>;
   groups: number;
+  /** Recent and coming trainings (start in ms: choices pass through a flow's replay log as JSON). */
+  trainings: Array<{ id: number; title: string; startsAt: number; registrants: number }>;
 }
 
 /** What `send` did (plain data: the compose flow records it). */
@@ -50,9 +50,10 @@ export function createBroadcastService(deps: {
   clock: () => Date;
   account: Pick<AccountApi, "noticeAudience" | "noticeAudienceByMunicipality" | "municipalities" | "receivesNotices" | "firstNames">;
   circles: CircleAudienceSource;
+  trainings: TrainingAudienceSource;
   delivery: DeliveryApi;
 }) {
-  const { db, account, circles, delivery } = deps;
+  const { db, account, circles, trainings, delivery } = deps;
 
   /** The people and groups an audience reaches now (people: not blocked, not opted out). */
   function resolve(audience: Audience): { volunteers: Recipient[]; groups: Recipient[] } {
@@ -70,6 +71,9 @@ export function createBroadcastService(deps: {
       }
       case "groups":
         return { volunteers: [], groups: circles.linkedGroups().map((g) => ({ chatId: g.chatId })) };
+      case "training":
+        // About their training: also to people who turned announcements off (like the training's own notices).
+        return { volunteers: trainings.registrantIds(audience.trainingId, audience.statuses).map((chatId) => ({ chatId })), groups: [] };
     }
   }
 
@@ -90,6 +94,12 @@ export function createBroadcastService(deps: {
         municipalities: account.municipalities().map((m) => ({ id: m.id, name: m.name, volunteers: perMunicipality.get(m.id) ?? 0 })),
         circles: circleList.map((c) => ({ id: c.id, name: c.name, volunteers: c.members, hasGroup: c.groupChatId !== null })),
         groups: circles.linkedGroups().length,
+        trainings: trainings.forStaff().map(({ training, seats }) => ({
+          id: training.id,
+          title: training.title,
+          startsAt: training.startsAt.getTime(),
+          registrants: seats.registered + seats.waitlisted,
+        })),
       };
     },
 
@@ -125,8 +135,10 @@ export function createBroadcastService(deps: {
       return { queued: true, jobId: queued.jobId, volunteers: volunteers.length, groups: groups.length };
     },
 
-    /** At send time: still someone who wants announcements, or a group still linked. */
-    eligible(chatId: number): boolean {
+    /** At send time: still someone who wants announcements (or still registered for the training), or a group still linked. */
+    eligible(chatId: number, job?: { id: number }): boolean {
+      const audience = job && findBroadcast(db, job.id)?.audience;
+      if (audience?.kind === "training") return trainings.registrantIds(audience.trainingId, audience.statuses).includes(chatId);
       if (chatId > 0) return account.receivesNotices(chatId, "announcements");
       return circles.linkedGroups().some((group) => group.chatId === chatId);
     },
@@ -168,7 +180,7 @@ export function createBroadcastService(deps: {
         labels.status(row.status),
         row.error ?? "",
       ]);
-      return stringify([labels.header, ...lines.map((line) => line.map(inertCell))], { bom: true });
+      return csvDocument([labels.header, ...lines]);
     },
 
     exportPart: (userId: number) => ({

@@ -20,6 +20,10 @@ export function audienceLabel(t: Translate, locale: Locale, audience: Audience, 
       const names = choices.circles.filter((c) => audience.ids.includes(c.id)).map((c) => escapeHtml(c.name));
       return t(audience.withGroups ? "broadcasts.label.circlesWithGroups" : "broadcasts.label.circles", { names: namesLabel(t, locale, names) });
     }
+    case "training": {
+      const training = choices.trainings.find((entry) => entry.id === audience.trainingId);
+      return training ? t("broadcasts.label.training", { title: training.title }) : t("broadcasts.label.trainingGone", { id: audience.trainingId });
+    }
   }
 }
 

@@ -37,7 +37,7 @@ export function trainingsFeature(
   });
   uses.delivery.register(TRAINING_NOTICE_KIND, { eligible: service.eligible });
   const volunteer = createVolunteerTrainings({ service, config: deps.config, clock: deps.clock });
-  const staff = createTrainingStaff({ service, config: deps.config, firstNames: uses.account.firstNames });
+  const staff = createTrainingStaff({ service, config: deps.config, clock: deps.clock, firstNames: uses.account.firstNames });
 
   const feature: Feature = {
     name: "trainings",

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Locale } from "../../config.js";
 import type { Db } from "../../db/client.js";
+import { sqliteKeyValueStore } from "../../db/key-value.js";
 import type { AccountApi } from "../account/index.js";
 import type { AudienceTopic } from "../circles/index.js";
 import type { DeliveryApi, Recipient } from "../delivery/index.js";
@@ -93,6 +94,8 @@ export function createTrainingService(deps: {
 }) {
   const { db, clock, account, circles, delivery } = deps;
 
+  /** Attendance being recorded (see `attendanceDraft`), keyed `<training id>:<staff chat id>`. */
+  const absences = sqliteKeyValueStore<number[]>(db, "trattendance", clock);
   const seatsOf = (trainingId: number): repo.Seats => repo.seatCounts(db, [trainingId]).get(trainingId)!;
 
   /** Volunteers an announcement reaches now (not blocked, not opted out of training notices). */
@@ -308,8 +311,9 @@ export function createTrainingService(deps: {
     /** Registered and waitlisted people, in order (staff's attendee list). */
     attendees: (trainingId: number): Registration[] => repo.registrationsOf(db, trainingId),
 
-    /** Registrants of a training for a broadcast: registered, waitlisted or attended (not those who cancelled). */
-    registrantIds: (trainingId: number): number[] => repo.registrationsOf(db, trainingId).map((r) => r.userId),
+    /** Registrants of a training for a broadcast: registered, waitlisted or attended (not those who cancelled); or only some statuses. */
+    registrantIds: (trainingId: number, statuses?: ReadonlyArray<"registered" | "waitlisted">): number[] =>
+      repo.registrationsOf(db, trainingId, statuses).map((r) => r.userId),
 
     saveAttendance(trainingId: number, attendedUserIds: readonly number[]): void {
       repo.saveAttendance(db, trainingId, attendedUserIds, clock());
@@ -393,6 +397,30 @@ export function createTrainingService(deps: {
     erasePart: (userId: number) => repo.erasePerson(db, userId),
 
     locale: (userId: number): Locale => account.localeOf(userId),
+
+    /**
+     * Staff's ticks while recording attendance, kept per training and staff chat until saved:
+     * who did not come. `start` begins with everyone ticked, or with the attendance saved before.
+     */
+    attendanceDraft: {
+      start(trainingId: number, chatId: number): number[] {
+        const absent = repo
+          .registrationsOf(db, trainingId, ["registered"])
+          .filter((r) => r.attended === false)
+          .map((r) => r.userId);
+        absences.write(`${trainingId}:${chatId}`, absent);
+        return absent;
+      },
+      /** Ticks (present) or unticks one person; returns who is unticked now. */
+      set(trainingId: number, chatId: number, userId: number, present: boolean): number[] {
+        const absent = new Set(absences.read(`${trainingId}:${chatId}`) ?? []);
+        if (present) absent.delete(userId);
+        else absent.add(userId);
+        absences.write(`${trainingId}:${chatId}`, [...absent]);
+        return [...absent];
+      },
+      absent: (trainingId: number, chatId: number): number[] => absences.read(`${trainingId}:${chatId}`) ?? [],
+    },
   };
   return service;
 }

@@ -3,11 +3,13 @@ import type { Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setUserMunicipality } from "../../../src/features/account/repository.js";
 import { linkGroup, setMembership } from "../../../src/features/circles/repository.js";
+import { register, unregister } from "../../../src/features/trainings/repository.js";
 import { runInEffectScope } from "../../../src/updates/effects-fetch.js";
 import { journalUpdates, markUpdateDone } from "../../../src/updates/repository.js";
 import { routeUpdate } from "../../../src/updates/routing.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
+import { seedTraining } from "../../helpers/trainings.js";
 
 const VOLUNTEERS = [1001, 1002, 1003, 1004];
 const OPTED_OUT = 1005;
@@ -88,7 +90,14 @@ describe("/rundschreiben", () => {
     const audience = step();
     expect(audience.text).toContain("Wer soll das Rundschreiben bekommen?");
     // Four volunteers: the one who turned announcements off is not counted.
-    expect(buttonTexts(audience)).toEqual(["👥 Alle Ehrenamtlichen (4)", "🏘 Gemeinden wählen", "🤝 Helferkreise wählen", "💬 Alle Gruppen der Helferkreise (1)", "✖️ Abbrechen"]);
+    expect(buttonTexts(audience)).toEqual([
+      "👥 Alle Ehrenamtlichen (4)",
+      "🏘 Gemeinden wählen",
+      "🤝 Helferkreise wählen",
+      "💬 Alle Gruppen der Helferkreise (1)",
+      "🎓 Angemeldete einer Schulung",
+      "✖️ Abbrechen",
+    ]);
     await click(STAFF_ADMIN, audience, "👥 Alle Ehrenamtlichen (4)");
     const [intro, preview, summary] = h.fake.botMessages(STAFF_ADMIN).slice(-3);
     expect(intro!.text).toContain("Vorschau");
@@ -168,6 +177,28 @@ describe("/rundschreiben", () => {
     await eventually(() => copiesIn(CIRCLE_GROUP).length === 2);
     await h.bot.idle();
     expect(copiesIn(1001)).toHaveLength(0);
+  });
+
+  it("sends to the registrants of a training (seat or waitlist, also who turned announcements off), not to who cancelled", async () => {
+    const now = new Date();
+    const training = seedTraining(h, { title: "Asylrecht & <Praxis>", capacity: 1 });
+    for (const id of [1001, OPTED_OUT, 1003, 1004]) register(h.db, training, id, now);
+    unregister(h.db, training, 1004, now);
+    await compose();
+    await click(STAFF_ADMIN, step(), "🎓 Angemeldete einer Schulung");
+    const picker = step();
+    expect(picker.text).toContain("Angemeldete welcher Schulung?");
+    const entry = buttonTexts(picker).find((b) => b.includes("Asylrecht"))!;
+    expect(entry).toMatch(/^\d\d\.\d\d\.\d{4} · Asylrecht & <Praxis> \(3\)$/);
+    await click(STAFF_ADMIN, picker, entry);
+    const summary = last(STAFF_ADMIN);
+    expect(summary.text).toContain("an 3 Ehrenamtliche und 0 Gruppen (Angemeldete der Schulung „Asylrecht & <Praxis>“)");
+    await click(STAFF_ADMIN, summary, "📣 Jetzt senden");
+    await eventually(() => [1001, OPTED_OUT, 1003].every((id) => copiesIn(id).length === 1));
+    await h.bot.idle();
+    expect(copiesIn(1002)).toHaveLength(0);
+    expect(copiesIn(1004)).toHaveLength(0);
+    expect(failedCalls(h.fake)).toEqual([]);
   });
 
   it("can be cancelled at every step, and nothing is queued", async () => {

@@ -12,6 +12,7 @@ const choices: AudienceChoices = {
   municipalities: [],
   circles: Array.from({ length: 6 }, (_, i) => ({ id: i + 1, name: `${i}${"&<".repeat(50)}`.slice(0, 100), volunteers: 1, hasGroup: false })),
   groups: 0,
+  trainings: [{ id: 7, title: "Recht & <Ordnung>", startsAt: 0, registrants: 2 }],
 };
 const counts = { pending: 0, sending: 0, sent: 0, blocked: 0, gone: 0, failed: 0, skipped: 0 };
 
@@ -25,6 +26,11 @@ function view(id: number, status: "scheduled" | "done"): BroadcastView {
 }
 
 describe("broadcast texts", () => {
+  it("labels a training's registrants by its title, escaped", () => {
+    expect(audienceLabel(t, "de", { kind: "training", trainingId: 7 }, choices)).toBe("Angemeldete der Schulung „Recht &amp; &lt;Ordnung&gt;“");
+    expect(audienceLabel(t, "de", { kind: "training", trainingId: 8 }, choices)).toBe("Angemeldete der Schulung #8");
+  });
+
   it("names at most three, then how many more", () => {
     expect(audienceLabel(t, "de", view(1, "done").broadcast.audience, choices)).toMatch(/^Helferkreise: [^,]+, [^,]+, [^,]+ und 3 weitere$/);
     expect(audienceLabel(i18n.forLocale("en"), "en", view(1, "done").broadcast.audience, choices)).toMatch(/ and 3 more$/);

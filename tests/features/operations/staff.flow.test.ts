@@ -95,6 +95,10 @@ describe("staff", () => {
       "kreise_export",
       "rundschreiben",
       "rundschreiben_liste",
+      "schulung_neu",
+      "schulungen_verwalten",
+      "teilnehmer",
+      "bestaetigung",
       "status",
       "hilfe",
     ]);
