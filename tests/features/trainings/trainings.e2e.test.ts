@@ -38,6 +38,8 @@ describe("trainings through the real process", () => {
     const press = async (chatId: number, message: Message, label: string) => {
       fake.userClicksButton(chatId, message, label);
     };
+    const withButton = (chatId: number, label: string) =>
+      fake.waitForBotMessage(chatId, (m) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text === label) ?? false, { timeoutMs: 10_000 });
 
     // Staff: the guided flow, every step typed as a person would.
     fake.userSendsCommand(STAFF_ADMIN, "schulung_neu");
@@ -57,7 +59,7 @@ describe("trainings through the real process", () => {
     fake.userSendsText(STAFF_ADMIN, "Ohne");
     const audience = await next(STAFF_ADMIN, "Wer soll die Ankündigung bekommen?");
     await press(STAFF_ADMIN, audience, "👥 Alle Ehrenamtlichen (2)");
-    const preview = await next(STAFF_ADMIN, "Vorschau");
+    const preview = await next(STAFF_ADMIN, "Veröffentlichen, etwas ändern oder abbrechen?");
     expect(preview.text).toContain(TITLE);
     await press(STAFF_ADMIN, preview, "📣 Veröffentlichen");
     await next(STAFF_ADMIN, "ist veröffentlicht und wird an 2 Ehrenamtliche angekündigt");
@@ -68,7 +70,8 @@ describe("trainings through the real process", () => {
 
     // Anna first: the seat and the calendar file.
     await press(ANNA, announcements[0]!, "📅 Details");
-    const annaDetails = await next(ANNA, "Landratsamt Sonthofen, Raum 3");
+    const annaDetails = await withButton(ANNA, "✅ Anmelden");
+    expect(annaDetails.text).toContain("Landratsamt Sonthofen, Raum 3");
     await press(ANNA, annaDetails, "✅ Anmelden");
     const ics = await fake.waitForBotMessage(ANNA, (m) => m.document?.file_name?.endsWith(".ics") ?? false);
     expect(ics.caption).toContain(`Sie sind angemeldet für „${TITLE}“`);
@@ -79,12 +82,12 @@ describe("trainings through the real process", () => {
 
     // Ben: the training is full, so the waitlist, place 1.
     await press(BEN, announcements[1]!, "📅 Details");
-    const benDetails = await next(BEN, "Landratsamt Sonthofen, Raum 3");
+    const benDetails = await withButton(BEN, "✅ Anmelden");
     await press(BEN, benDetails, "✅ Anmelden");
     await next(BEN, "Sie stehen auf der Warteliste, Platz 1");
 
     // Anna gives her seat back (asked first); Ben moves up and is told.
-    const annaNow = fake.message(ANNA, annaDetails.message_id)!;
+    const annaNow = await withButton(ANNA, "Abmelden");
     await press(ANNA, annaNow, "Abmelden");
     const confirm = await fake.waitForBotMessage(ANNA, (m) => m.text?.includes("wirklich") ?? false);
     await press(ANNA, confirm, "Ja, abmelden");
