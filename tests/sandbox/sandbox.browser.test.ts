@@ -3,13 +3,19 @@
  * sandbox, and Debian's Chromium drives its page like a person would. Each step leaves a
  * screenshot in tests/sandbox/screenshots/ (ignored by git).
  *
+ * The trainings test makes time pass for the example training only: once the volunteer has
+ * registered, it moves the training's start and end into the past in the sandbox's database (a
+ * second SQLite connection beside the running bot; WAL), as if the evening had come and gone.
+ *
  * Needs /usr/bin/chromium (Debian: `apt-get install chromium`; `.ci/run` installs it). Without it
  * the test fails and says so; it is never skipped.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import Database from "better-sqlite3";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { chromium, type Browser, type Download, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startBotProcess, type BotProcess } from "../helpers/bot-process.js";
 import { tempDir } from "../helpers/db.js";
@@ -19,12 +25,32 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 const HOSTILE = "<script>alert(1)</script> & <b>fett</b> 🙂 Darf sie eine Ausbildung anfangen?";
 const ANSWER = "Ja, mit Erlaubnis der Ausländerbehörde. <i>Kein HTML</i> & keine Sorge.";
+/** The sandbox's example training (src/features/trainings/seed.ts): a week ahead, 18:00–20:30, three seats. */
+const TRAINING = "Asylrecht aktuell: Was Ehrenamtliche wissen sollten (Beispiel)";
+const CERTIFICATE_NAME = "Anna Beispiel-Şahin";
+const HOUR_MS = 3_600_000;
+
+/** The text of a PDF as pdf.js reads it, whitespace runs (line breaks too) as one space. */
+async function pdfText(pdf: Buffer): Promise<{ pages: number; text: string }> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
+  try {
+    const parts: string[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      for (const item of (await (await doc.getPage(n)).getTextContent()).items) if ("str" in item) parts.push(item.str, item.hasEOL ? "\n" : "");
+      parts.push("\n");
+    }
+    return { pages: doc.numPages, text: parts.join("").replace(/\s+/g, " ").trim() };
+  } finally {
+    await doc.destroy();
+  }
+}
 
 describe("the sandbox in Chromium", () => {
   let sandbox: BotProcess;
   let browser: Browser;
   let page: Page;
   let url: string;
+  let dir: string;
   let readyAfterMs: number;
   let step = 0;
   const errors: string[] = [];
@@ -48,6 +74,21 @@ describe("the sandbox in Chromium", () => {
     await pane.getByRole("textbox", { name: "Nachricht" }).fill(text);
     await pane.getByRole("button", { name: "Senden", exact: true }).click();
   };
+  /** The same message after the bot edits it (its text may no longer match what found it). */
+  const pinned = async (pane: Locator, message: Locator): Promise<Locator> => {
+    await message.waitFor({ timeout: 15_000 });
+    return pane.locator(`li.msg[data-id="${await message.getAttribute("data-id")}"]`);
+  };
+  /** Chooses who the page acts as (the private chat is then theirs). */
+  const actAs = async (name: string) => {
+    await page.getByLabel("Privater Chat von").selectOption({ label: `${name} (de)` });
+    await expect.poll(() => page.locator("#private-title").textContent()).toBe(`Privater Chat mit dem Bot: ${name}`);
+  };
+  /** Clicks a document in the chat and returns the download (Playwright's download event). */
+  const download = async (file: Locator): Promise<{ download: Download; bytes: Buffer }> => {
+    const [done] = await Promise.all([page.waitForEvent("download", { timeout: 30_000 }), file.click()]);
+    return { download: done, bytes: readFileSync((await done.path())!) };
+  };
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -60,7 +101,8 @@ describe("the sandbox in Chromium", () => {
     const started = Date.now();
     const port = await freePort();
     // No BOT_TOKEN and not production: `npm start` runs the sandbox.
-    sandbox = startBotProcess({ SANDBOX_PORT: String(port), SANDBOX_DIR: tempDir("lotsenbot-sandbox-") });
+    dir = tempDir("lotsenbot-sandbox-");
+    sandbox = startBotProcess({ SANDBOX_PORT: String(port), SANDBOX_DIR: dir });
     const banner = await sandbox.waitForLine(/Kein BOT_TOKEN: die lokale Sandbox läuft auf http:\/\/127\.0\.0\.1:\d+/, 30_000);
     url = /http:\/\/127\.0\.0\.1:\d+/.exec(banner)![0];
     browser = await chromium.launch({
@@ -204,6 +246,90 @@ describe("the sandbox in Chromium", () => {
     expect(serialized).toContain("Mira");
     expect(serialized).toContain(HOSTILE);
   }, 60_000);
+
+  it("a volunteer registers for the example training and gets the .ics; once staff took attendance, the certificate PDF", async () => {
+    onTestFailed(() => shot("failed"));
+    // Anna (an example volunteer) finds the example training with /schulungen and registers.
+    await actAs("Anna Beispiel");
+    await send(privatePane(), "/schulungen");
+    const list = await pinned(privatePane(), botMessage(privatePane(), "Kommende Schulungen"));
+    await list.getByRole("button", { name: /Asylrecht aktuell/ }).click();
+    // The details replace the list in the same message, with three free seats.
+    await list.getByRole("button", { name: "✅ Anmelden" }).waitFor({ timeout: 15_000 });
+    expect(await list.locator(".text").textContent()).toContain("noch 3 von 3 Plätzen frei");
+    await list.getByRole("button", { name: "✅ Anmelden" }).click();
+    const ics = privatePane().locator("li.msg.from-bot", { hasText: `Sie sind angemeldet für „${TRAINING}“` }).last();
+    await ics.waitFor({ timeout: 15_000 });
+    await shot("training-registered");
+    const calendar = await download(ics.locator("a.file", { hasText: ".ics" }));
+    expect(calendar.download.suggestedFilename()).toBe("schulung-asylrecht-aktuell-was-ehrenamtliche-wissen.ics");
+    // Content lines unfolded (RFC 5545 folds at 75 octets).
+    const ical = calendar.bytes.toString("utf8").replace(/\r?\n[ \t]/g, "");
+    expect(ical).toContain("BEGIN:VCALENDAR");
+    expect(ical).toContain("BEGIN:VEVENT");
+    expect(ical).toContain(`SUMMARY:${TRAINING}`);
+    expect(ical).toMatch(/^DTSTART;TZID=Europe\/Berlin:\d{8}T180000\r?$/m);
+    expect(ical).toMatch(/^DTEND;TZID=Europe\/Berlin:\d{8}T203000\r?$/m);
+
+    // Lena (staff) opens the training in her private chat: no attendance before it has started.
+    await actAs("Lena Lotsin (Beispiel)");
+    await send(privatePane(), "/schulungen_verwalten");
+    const manage = botMessage(privatePane(), "Tippen Sie auf eine, um sie zu bearbeiten");
+    const open = manage.getByRole("button", { name: /Asylrecht aktuell/ });
+    await open.click({ timeout: 15_000 });
+    const before = botMessage(privatePane(), "Angemeldet: 1 · Warteliste: 0");
+    await before.getByRole("button", { name: "👥 Teilnehmer" }).waitFor({ timeout: 15_000 });
+    expect(await before.getByRole("button", { name: "✅ Anwesenheit erfassen" }).count()).toBe(0);
+
+    // The evening comes and goes: the training now began three hours ago and ended half an hour ago.
+    const startsAt = Date.now() - 3 * HOUR_MS;
+    const db = new Database(path.join(dir, "lotsenbot.db"), { timeout: 10_000 });
+    try {
+      const moved = db.prepare("update trainings set starts_at = ?, ends_at = ? where title = ?").run(startsAt, startsAt + 2.5 * HOUR_MS, TRAINING);
+      expect(moved.changes).toBe(1);
+    } finally {
+      db.close();
+    }
+
+    // Opened again, the card offers attendance: Anna is ticked; unticked and ticked again, then saved.
+    const cards = privatePane().locator("li.msg.from-bot", { hasText: "Angemeldet: 1 · Warteliste: 0" });
+    const cardsBefore = await cards.count();
+    await open.click();
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(cardsBefore + 1);
+    await cards.last().getByRole("button", { name: "✅ Anwesenheit erfassen" }).click();
+    const attendance = await pinned(privatePane(), botMessage(privatePane(), `Anwesenheit: ${TRAINING}`));
+    await attendance.getByRole("button", { name: "✅ Anna" }).click({ timeout: 15_000 });
+    await expect.poll(() => attendance.locator(".text").textContent(), { timeout: 15_000 }).toContain("Anwesend: 0 von 1");
+    await attendance.getByRole("button", { name: "⬜ Anna" }).click();
+    await expect.poll(() => attendance.locator(".text").textContent(), { timeout: 15_000 }).toContain("Anwesend: 1 von 1");
+    await attendance.getByRole("button", { name: "💾 Speichern" }).click();
+    await expect.poll(() => attendance.locator(".text").textContent(), { timeout: 15_000 }).toBe(`✅ Anwesenheit für „${TRAINING}“ gespeichert: 1 von 1 waren da.`);
+    await shot("attendance-saved");
+
+    // Anna asks for her certificate: the first time the bot asks for the name to print.
+    await actAs("Anna Beispiel");
+    await send(privatePane(), "/meineschulungen");
+    const mine = botMessage(privatePane(), "Eine Teilnahmebestätigung als PDF bekommen Sie");
+    await mine.getByRole("button", { name: /^📄 Teilnahmebestätigung: Asylrecht aktuell/ }).click({ timeout: 15_000 });
+    await botMessage(privatePane(), "Wie soll Ihr Name auf der Bestätigung stehen?").waitFor({ timeout: 15_000 });
+    await send(privatePane(), CERTIFICATE_NAME);
+    const certificate = botMessage(privatePane(), `Ihre Teilnahmebestätigung für „${TRAINING}“`);
+    await certificate.waitFor({ timeout: 30_000 });
+    await shot("certificate");
+    const pdf = await download(certificate.locator("a.file", { hasText: ".pdf" }));
+    expect(pdf.download.suggestedFilename()).toMatch(/^teilnahmebestaetigung-[\w-]+\.pdf$/);
+    expect(pdf.bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const { pages, text } = await pdfText(pdf.bytes);
+    expect(pages).toBe(1);
+    expect(text).toContain("Teilnahmebestätigung");
+    expect(text).toContain(CERTIFICATE_NAME);
+    expect(text.replace(/\s+/g, "")).toContain(TRAINING.replace(/\s+/g, ""));
+    expect(text).toContain("Dauer 2 Stunden 30 Minuten");
+    // The number in the caption is the one printed.
+    const number = /\(Nr\. ([^)]+)\)/.exec((await certificate.locator(".text").textContent()) ?? "")?.[1];
+    expect(number).toBeDefined();
+    expect(text).toContain(`Nummer ${number!}`);
+  }, 120_000);
 
   it("stacks the two chats at phone width, without scrolling sideways even for a long name", async () => {
     await page.setViewportSize({ width: 390, height: 844 });

@@ -89,6 +89,39 @@ describe("the sandbox process", () => {
     expect(existsSync(realDb)).toBe(false);
   });
 
+  it("gives a sandbox from before trainings the example training on its next start", async () => {
+    const dir = tempDir("lotsenbot-sandbox-");
+    const port = await freePort();
+    const db = path.join(dir, "lotsenbot.db");
+    const TITLE = "Asylrecht aktuell: Was Ehrenamtliche wissen sollten (Beispiel)";
+    const first = await startSandbox(dir, port);
+    expect(await first.sandbox.kill("SIGINT")).toBe(0);
+    // As a sandbox made before trainings is once its database has the trainings' tables: chats and
+    // example people kept, no training at all.
+    const writable = new Database(db);
+    try {
+      writable.pragma("foreign_keys = ON");
+      writable.exec("delete from trainings");
+    } finally {
+      writable.close();
+    }
+
+    const second = await startSandbox(dir, port);
+    expect(second.sandbox.lines.join("\n")).not.toContain("starts afresh");
+    const trainings = () => queryDb(db, (conn) => conn.prepare("select title, capacity, starts_at as startsAt from trainings where status = 'published'").all() as Array<{ title: string; capacity: number; startsAt: number }>);
+    expect(trainings()).toEqual([{ title: TITLE, capacity: 3, startsAt: expect.any(Number) }]);
+    expect(trainings()[0]!.startsAt).toBeGreaterThan(Date.now());
+    // The kept example volunteer finds it.
+    await second.post("/api/send", { as: ANNA, chat: ANNA, text: "/schulungen" });
+    const view = await second.waitFor(ANNA, (v) => v.messages.some((m) => m.text?.startsWith("📅 Kommende Schulungen") ?? false));
+    expect(view.messages.find((m) => m.text?.startsWith("📅 Kommende Schulungen"))!.text).toContain(TITLE);
+    expect(await second.sandbox.kill("SIGINT")).toBe(0);
+    // A further start adds no second one.
+    const third = await startSandbox(dir, port);
+    expect(await third.sandbox.kill("SIGINT")).toBe(0);
+    expect(trainings()).toHaveLength(1);
+  });
+
   it("refuses what Telegram or another web page could not do", async () => {
     const port = await freePort();
     const { post } = await startSandbox(tempDir("lotsenbot-sandbox-"), port);

@@ -7,8 +7,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import * as world from "../../src/sandbox/world.js";
-import { createWorld, loadState, MESSAGE_ID_MARGIN, sandboxFiles, sandboxToken, saveState, type SandboxState } from "../../src/sandbox/world.js";
-import { tempDir } from "../helpers/db.js";
+import { createWorld, loadState, MESSAGE_ID_MARGIN, sandboxFiles, sandboxToken, saveState, seedDatabase, seedTrainingExample, type SandboxState } from "../../src/sandbox/world.js";
+import { freshDb, tempDir } from "../helpers/db.js";
 import { queryDb } from "../helpers/e2e.js";
 
 const NOW = new Date("2026-03-01T10:00:00Z");
@@ -115,5 +115,50 @@ describe("the sandbox's fake Telegram", () => {
     const next = (snapshot: typeof clean) => snapshot.chats.find((c) => c.chat.id === world.STAFF_GROUP.id)!.nextMessageId;
     expect(next(clean)).toBe(chat.nextMessageId);
     expect(next(killed)).toBe(chat.nextMessageId + MESSAGE_ID_MARGIN);
+  });
+});
+
+describe("the sandbox's example training", () => {
+  const DAY_MS = 24 * 3_600_000;
+  const trainingsOf = (db: ReturnType<typeof freshDb>) =>
+    db.$client.prepare("select title, starts_at as startsAt, ends_at as endsAt, capacity, status, created_by as createdBy from trainings order by starts_at").all() as Array<{
+      title: string;
+      startsAt: number;
+      endsAt: number;
+      capacity: number | null;
+      status: string;
+      createdBy: number | null;
+    }>;
+
+  it("is added to a sandbox without trainings (one from before trainings), once: a restart the same day or days later adds none", () => {
+    // A sandbox's database as it was before trainings: example volunteers, FAQ, no training.
+    const db = freshDb();
+    seedDatabase(db, NOW);
+    expect(trainingsOf(db)).toEqual([]);
+
+    seedTrainingExample(db, NOW, "Europe/Berlin");
+    // A week ahead, 18:00–20:30 in Berlin (CET on 8 March 2026), three seats, by the first staff member.
+    const example = {
+      title: "Asylrecht aktuell: Was Ehrenamtliche wissen sollten (Beispiel)",
+      startsAt: Date.parse("2026-03-08T17:00:00Z"),
+      endsAt: Date.parse("2026-03-08T19:30:00Z"),
+      capacity: 3,
+      status: "published",
+      createdBy: 9001,
+    };
+    expect(trainingsOf(db)).toEqual([example]);
+
+    seedTrainingExample(db, new Date(NOW.getTime() + 3_600_000), "Europe/Berlin");
+    seedTrainingExample(db, new Date(NOW.getTime() + 3 * DAY_MS), "Europe/Berlin");
+    expect(trainingsOf(db)).toEqual([example]);
+  });
+
+  it("is added again once the last one has passed, a week after that start", () => {
+    const db = freshDb();
+    seedTrainingExample(db, NOW, "Europe/Berlin");
+    const later = new Date(NOW.getTime() + 8 * DAY_MS); // 9 March 2026, the example was on the 8th
+    seedTrainingExample(db, later, "Europe/Berlin");
+    // 16 March 2026, 18:00 CET.
+    expect(trainingsOf(db).map((t) => new Date(t.startsAt).toISOString())).toEqual(["2026-03-08T17:00:00.000Z", "2026-03-16T17:00:00.000Z"]);
   });
 });
