@@ -274,6 +274,11 @@ export function markReminded(db: Db, registrationId: number, now: Date): void {
   db.update(trainingRegistrations).set({ remindedAt: now }).where(eq(trainingRegistrations.id, registrationId)).run();
 }
 
+/** Forgets which seat holders were reminded (the training moved: a reminder for the new time is due later). */
+export function clearReminders(db: Db, trainingId: number): void {
+  db.update(trainingRegistrations).set({ remindedAt: null }).where(eq(trainingRegistrations.trainingId, trainingId)).run();
+}
+
 /** Upcoming published trainings with free seats and someone waiting (seats freed by a deletion or a larger capacity). */
 export function trainingsWithFreeSeats(db: Db, now: Date): Training[] {
   const registered = sql<number>`(select count(*) from ${trainingRegistrations} r where r.training_id = ${trainings.id} and r.status = 'registered')`;

@@ -52,15 +52,23 @@ export interface TrainingView {
   seats: repo.Seats;
 }
 
-type NoticeKey = { kind: "announce" | "changed" | "cancelled"; trainingId: number } | { kind: "reminder"; trainingId: number; userId: number } | { kind: "movedUp"; trainingId: number; registrationId: number };
+type NoticeKey =
+  | { kind: "announce" | "cancelled"; trainingId: number }
+  | { kind: "changed"; trainingId: number; version: number }
+  | { kind: "reminder"; trainingId: number; userId: number; version?: number }
+  | { kind: "movedUp"; trainingId: number; registrationId: number };
 
-/** Delivery job keys: `training.announce:7`, `training.changed:7:2`, `training.reminder:7:1234`, ... */
+/**
+ * Delivery job keys: `training.announce:7`, `training.changed:7:2` (version 2),
+ * `training.reminder:7:1234:2` (person 1234, rendered for version 2), `training.movedUp:7:55:1`, ...
+ */
 export function parseNoticeKey(key: string): NoticeKey | undefined {
-  const match = /^training\.(announce|changed|cancelled|reminder|movedUp):(\d+)(?::(\d+))?/.exec(key);
+  const match = /^training\.(announce|changed|cancelled|reminder|movedUp):(\d+)(?::(\d+))?(?::(\d+))?/.exec(key);
   if (!match) return undefined;
   const kind = match[1] as NoticeKey["kind"];
   const trainingId = Number(match[2]);
-  if (kind === "reminder") return { kind, trainingId, userId: Number(match[3]) };
+  if (kind === "changed") return { kind, trainingId, version: Number(match[3] ?? 0) };
+  if (kind === "reminder") return { kind, trainingId, userId: Number(match[3]), ...(match[4] === undefined ? {} : { version: Number(match[4]) }) };
   if (kind === "movedUp") return { kind, trainingId, registrationId: Number(match[3]) };
   return { kind, trainingId };
 }
@@ -205,7 +213,12 @@ export function createTrainingService(deps: {
         (changes.onlineUrl !== undefined && changes.onlineUrl !== before.onlineUrl);
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { ...changes, updatedAt: now, ...(moved ? { version: before.version + 1 } : {}) })!;
-      if (moved) notify("changed", training, `training.changed:${training.id}:${training.version}`);
+      if (moved) {
+        notify("changed", training, `training.changed:${training.id}:${training.version}`);
+        // Moved beyond the reminder window: a reminder comes again before the new time (a queued
+        // one for the old time is skipped by its version). Within the window, this notice is it.
+        if (training.startsAt.getTime() > now.getTime() + deps.reminderHours * HOUR_MS) repo.clearReminders(db, training.id);
+      }
       if (changes.capacity !== undefined && (changes.capacity === null || (before.capacity !== null && changes.capacity > before.capacity))) {
         repo.fillSeats(db, training, now);
         noticeMoves();
@@ -348,7 +361,7 @@ export function createTrainingService(deps: {
         trainingsById.set(training.id, training);
         delivery.enqueue({
           kind: TRAINING_NOTICE_KIND,
-          key: `training.reminder:${row.trainingId}:${row.userId}`,
+          key: `training.reminder:${row.trainingId}:${row.userId}:${training.version}`,
           content: deps.renderNotice("reminder", training, seatsOf(training.id)),
           recipients: [{ chatId: row.userId, locale: account.localeOf(row.userId) }],
           priority: 10,
@@ -370,10 +383,14 @@ export function createTrainingService(deps: {
         case "announce":
           return training.status === "published" && training.startsAt.getTime() > now.getTime() && account.receivesNotices(chatId, "trainings");
         case "changed":
-          return training.status === "published" && training.startsAt.getTime() > now.getTime();
+          // A later change supersedes this one (its own notice has the time and place that hold now).
+          return training.status === "published" && training.startsAt.getTime() > now.getTime() && key.version === training.version;
         case "cancelled":
           return true;
         case "reminder":
+          // A reminder rendered before the time or place changed would tell the old ones.
+          if (key.version !== undefined && key.version !== training.version) return false;
+          return training.status === "published" && training.startsAt.getTime() > now.getTime() && repo.findRegistration(db, key.trainingId, chatId)?.status === "registered";
         case "movedUp":
           return training.status === "published" && training.startsAt.getTime() > now.getTime() && repo.findRegistration(db, key.trainingId, chatId)?.status === "registered";
       }
