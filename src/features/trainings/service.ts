@@ -145,11 +145,15 @@ export function createTrainingService(deps: {
   /**
    * Tells everyone who moved up from the waitlist and has not been told yet: one notice per move,
    * keyed by it, so a crash between the move and the notice, or a second run, sends it once.
+   * Within the reminder window this notice (time, place, link) is also the reminder: no second
+   * message a minute later.
    */
   function noticeMoves(): number {
     const now = clock();
+    const reminderFrom = now.getTime() + deps.reminderHours * HOUR_MS;
     const rows = repo.unnoticedMoves(db, now);
     for (const row of rows) {
+      if (row.registration.remindedAt === null && row.training.startsAt.getTime() <= reminderFrom) repo.markReminded(db, row.registration.id, now);
       delivery.enqueue({
         kind: TRAINING_NOTICE_KIND,
         key: `training.movedUp:${row.training.id}:${row.registration.id}:${row.registration.moves}`,

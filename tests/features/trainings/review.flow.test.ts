@@ -119,3 +119,24 @@ describe("notices queued before a later change", () => {
     expect(reminders[0]).toContain(typed(newStart).slice(0, 10));
   });
 });
+
+describe("moving up inside the reminder window", () => {
+  it("the 'you have a seat' notice is the reminder: no second message a minute later", async () => {
+    await harness();
+    const training = seedTraining(h, { inMs: 10 * HOUR, capacity: 1 });
+    repo.register(h.db, training, ANNA, new Date());
+    repo.register(h.db, training, BEN, new Date(Date.now() + 1));
+    expect(await h.bot.runJob("trainings.tick")).toEqual({ reminded: 1, moved: 0 }); // Anna
+
+    // Anna gives her seat back ("Ja, abmelden"): Ben moves up and is told.
+    await h.handle(h.fake.userSendsCommand(ANNA, "schulungen"));
+    await h.handle(h.fake.userSendsCallbackData(ANNA, h.fake.lastBotMessage(ANNA)!, `trv:uo:${training.id}:0`));
+    expect(texts(ANNA).at(-1)).toContain("Sie sind von „Traumasensibel begleiten“ abgemeldet.");
+    expect(row<{ status: string }>("select status from training_registrations where user_id = ?", BEN).status).toBe("registered");
+    expect(await h.bot.runJob("trainings.tick")).toEqual({ reminded: 0, moved: 0 });
+    await h.bot.runJob("delivery.send");
+    await settled();
+    expect(texts(BEN).filter((t) => t.includes("Gute Nachricht"))).toHaveLength(1);
+    expect(texts(BEN).some((t) => t.includes("Erinnerung"))).toBe(false);
+  });
+});
