@@ -103,7 +103,8 @@ export function createTrainingService(deps: {
   const { db, clock, account, circles, delivery } = deps;
 
   /** Attendance being recorded (see `attendanceDraft`), keyed `<training id>:<staff chat id>`. */
-  const absences = sqliteKeyValueStore<number[]>(db, "trattendance", clock);
+  const ATTENDANCE_DRAFTS = "trattendance";
+  const absences = sqliteKeyValueStore<number[]>(db, ATTENDANCE_DRAFTS, clock);
   const seatsOf = (trainingId: number): repo.Seats => repo.seatCounts(db, [trainingId]).get(trainingId)!;
 
   /** Volunteers an announcement reaches now (not blocked, not opted out of training notices). */
@@ -414,8 +415,14 @@ export function createTrainingService(deps: {
       };
     },
 
-    /** On /loeschen: registrations and certificates go (a freed seat goes to the waitlist at the next round). */
-    erasePart: (userId: number) => repo.erasePerson(db, userId),
+    /**
+     * On /loeschen: registrations, attendance and certificates go, and the person leaves any
+     * attendance staff are recording (a freed seat goes to the waitlist at the next round).
+     */
+    erasePart(userId: number): void {
+      repo.erasePerson(db, userId);
+      repo.dropFromAttendanceDrafts(db, ATTENDANCE_DRAFTS, userId);
+    },
 
     locale: (userId: number): Locale => account.localeOf(userId),
 

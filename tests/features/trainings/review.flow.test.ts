@@ -140,3 +140,26 @@ describe("moving up inside the reminder window", () => {
     expect(texts(BEN).some((t) => t.includes("Erinnerung"))).toBe(false);
   });
 });
+
+describe("/loeschen while staff record attendance", () => {
+  it("takes the person out of the unsaved ticks too", async () => {
+    await harness();
+    const training = seedTraining(h, { inMs: HOUR, capacity: null });
+    repo.register(h.db, training, ANNA, new Date());
+    repo.register(h.db, training, BEN, new Date());
+    h.advanceClock(2 * HOUR);
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "schulungen_verwalten"));
+    await click(last(), buttonTexts(last())[0]!);
+    await click(last(), "✅ Anwesenheit erfassen");
+    await click(last(), "✅ Ben");
+    expect(JSON.parse(row<{ value: string }>("select value from sessions where key like 'trattendance:%'").value)).toEqual([BEN]);
+
+    await h.handle(h.fake.userSendsCommand(BEN, "loeschen"));
+    const confirm = h.fake.lastBotMessage(BEN)!;
+    const yes = confirm.reply_markup!.inline_keyboard.flat().find((b) => b.text.includes("löschen"))!.text;
+    await click(confirm, yes, BEN);
+    expect(rows("select * from training_registrations where user_id = ?", BEN)).toEqual([]);
+    const drafts = rows<{ value: string }>("select value from sessions where key like 'trattendance:%'");
+    expect(drafts.every((d) => !(JSON.parse(d.value) as number[]).includes(BEN))).toBe(true);
+  });
+});
