@@ -163,3 +163,25 @@ describe("/loeschen while staff record attendance", () => {
     expect(drafts.every((d) => !(JSON.parse(d.value) as number[]).includes(BEN))).toBe(true);
   });
 });
+
+describe("a preview left open past the start", () => {
+  it("is not published: the preview comes back with the note", async () => {
+    await harness();
+    const start = new Date(Math.ceil((Date.now() + 2 * HOUR) / HOUR) * HOUR);
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "schulung_neu"));
+    for (const answer of ["Asylrecht aktuell", typed(start), "2 h", "Rathaus Sonthofen", "-", "-", "-"]) await say(answer);
+    await click(last(), buttonTexts(last())[0]!); // all volunteers
+    const preview = last();
+    expect(buttonTexts(preview)[0]).toBe("📣 Veröffentlichen");
+
+    // Three hours later (also for the flow's clock, `conversation.now()`).
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 3 * HOUR);
+    await click(preview, "📣 Veröffentlichen");
+    vi.useRealTimers();
+    expect(row<{ n: number }>("select count(*) as n from trainings").n).toBe(0);
+    expect(row<{ n: number }>("select count(*) as n from delivery_jobs").n).toBe(0);
+    expect(last().text).toContain("Der Beginn liegt in der Vergangenheit");
+    expect(buttonTexts(last())).not.toContain("📣 Veröffentlichen");
+  });
+});
