@@ -53,13 +53,14 @@ export interface TrainingView {
 }
 
 type NoticeKey =
-  | { kind: "announce" | "cancelled"; trainingId: number }
+  | { kind: "cancelled"; trainingId: number }
+  | { kind: "announce"; trainingId: number; version: number }
   | { kind: "changed"; trainingId: number; version: number }
   | { kind: "reminder"; trainingId: number; userId: number; version?: number }
   | { kind: "movedUp"; trainingId: number; registrationId: number };
 
 /**
- * Delivery job keys: `training.announce:7`, `training.changed:7:2` (version 2),
+ * Delivery job keys: `training.announce:7` (`training.announce:7:2`: re-announced for version 2), `training.changed:7:2` (version 2),
  * `training.reminder:7:1234:2` (person 1234, rendered for version 2), `training.movedUp:7:55:1`, ...
  */
 export function parseNoticeKey(key: string): NoticeKey | undefined {
@@ -67,7 +68,7 @@ export function parseNoticeKey(key: string): NoticeKey | undefined {
   if (!match) return undefined;
   const kind = match[1] as NoticeKey["kind"];
   const trainingId = Number(match[2]);
-  if (kind === "changed") return { kind, trainingId, version: Number(match[3] ?? 0) };
+  if (kind === "changed" || kind === "announce") return { kind, trainingId, version: Number(match[3] ?? 0) };
   if (kind === "reminder") return { kind, trainingId, userId: Number(match[3]), ...(match[4] === undefined ? {} : { version: Number(match[4]) }) };
   if (kind === "movedUp") return { kind, trainingId, registrationId: Number(match[3]) };
   return { kind, trainingId };
@@ -167,6 +168,35 @@ export function createTrainingService(deps: {
     return rows.length;
   }
 
+  /** Announcements of a training still going out (the first, and any made again after a change). */
+  function openAnnouncements(trainingId: number) {
+    return delivery.open(TRAINING_NOTICE_KIND).filter((job) => {
+      const key = parseNoticeKey(job.key);
+      return key?.kind === "announce" && key.trainingId === trainingId;
+    });
+  }
+
+  /**
+   * The time or place changed while the announcement was still going out (quiet hours, a long
+   * queue): who has not got it yet gets it with the new time and place, once per version; the
+   * old text is stopped.
+   */
+  function reannounce(training: Training): void {
+    const pending = new Set<number>();
+    for (const job of openAnnouncements(training.id)) {
+      for (const row of delivery.outcomes(job.id)) if (row.status === "pending") pending.add(row.chatId);
+      delivery.stop(job.id, "training changed");
+    }
+    if (pending.size === 0) return;
+    delivery.enqueue({
+      kind: TRAINING_NOTICE_KIND,
+      key: `training.announce:${training.id}:${training.version}`,
+      content: deps.renderNotice("announce", training, seatsOf(training.id)),
+      recipients: [...pending].map((chatId) => ({ chatId, locale: account.localeOf(chatId) })),
+      ...(training.createdBy === null ? {} : { createdBy: training.createdBy }),
+    });
+  }
+
   const service = {
     closedReason,
     seatsOf,
@@ -220,6 +250,7 @@ export function createTrainingService(deps: {
       const training = repo.updateTraining(db, trainingId, { ...changes, updatedAt: now, ...(moved ? { version: before.version + 1 } : {}) })!;
       if (moved) {
         notify("changed", training, `training.changed:${training.id}:${training.version}`);
+        reannounce(training);
         // Moved beyond the reminder window: a reminder comes again before the new time (a queued
         // one for the old time is skipped by its version). Within the window, this notice is it.
         if (training.startsAt.getTime() > now.getTime() + deps.reminderHours * HOUR_MS) repo.clearReminders(db, training.id);
@@ -238,8 +269,7 @@ export function createTrainingService(deps: {
       if (before.status === "cancelled") return { closed: "cancelled" };
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { status: "cancelled", cancelledAt: now, updatedAt: now, version: before.version + 1 })!;
-      const announcement = delivery.jobByKey(`training.announce:${trainingId}`);
-      if (announcement && (announcement.status === "scheduled" || announcement.status === "running")) delivery.stop(announcement.id, "training cancelled");
+      for (const announcement of openAnnouncements(trainingId)) delivery.stop(announcement.id, "training cancelled");
       const told = registrantRecipients(trainingId).length;
       notify("cancelled", training, `training.cancelled:${trainingId}`);
       return { training, told };
@@ -386,6 +416,8 @@ export function createTrainingService(deps: {
       const now = clock();
       switch (key.kind) {
         case "announce":
+          // A newer time or place was announced again (see `reannounce`).
+          if (key.version !== training.version) return false;
           return training.status === "published" && training.startsAt.getTime() > now.getTime() && account.receivesNotices(chatId, "trainings");
         case "changed":
           // A later change supersedes this one (its own notice has the time and place that hold now).

@@ -185,3 +185,25 @@ describe("a preview left open past the start", () => {
     expect(buttonTexts(last())).not.toContain("📣 Veröffentlichen");
   });
 });
+
+describe("an announcement still queued when the time changes", () => {
+  it("goes out once, with the new time", async () => {
+    await harness({ BROADCAST_QUIET_HOURS: quietNow() });
+    await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "schulung_neu"));
+    for (const answer of ["Asylrecht aktuell", "14.01.2030 18:30", "2 h", "Rathaus Sonthofen", "-", "-", "-"]) await say(answer);
+    await click(last(), buttonTexts(last())[0]!); // all volunteers
+    await click(last(), "📣 Veröffentlichen");
+    expect(last().text).toContain("an 2 Ehrenamtliche angekündigt");
+    await moveStart("15.01.2030 09:00");
+
+    h.advanceClock(3 * HOUR);
+    await h.bot.runJob("delivery.send");
+    await settled();
+    for (const id of [ANNA, BEN]) {
+      const announced = texts(id).filter((t) => t.includes("Neue Schulung"));
+      expect(announced).toHaveLength(1);
+      expect(announced[0]).toContain("15.01.2030, 09:00");
+    }
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+});
