@@ -186,6 +186,8 @@ export function createTrainingEditor(service: TrainingService) {
         draft = await askPart(part, draft);
         continue;
       }
+      // The preview may have waited for hours: a start or deadline passed since shows it again, with the note.
+      if (timeProblems(draft, await conversation.now(), before).length > 0) continue;
       if (!(await stillStaff(conversation, tap))) return;
       if (!editing) {
         const final = draft;

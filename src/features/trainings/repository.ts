@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNull, like, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { sessions } from "../../db/key-value.js";
 import {
   trainingCertificates,
   trainingRegistrations,
@@ -274,6 +275,11 @@ export function markReminded(db: Db, registrationId: number, now: Date): void {
   db.update(trainingRegistrations).set({ remindedAt: now }).where(eq(trainingRegistrations.id, registrationId)).run();
 }
 
+/** Forgets which seat holders were reminded (the training moved: a reminder for the new time is due later). */
+export function clearReminders(db: Db, trainingId: number): void {
+  db.update(trainingRegistrations).set({ remindedAt: null }).where(eq(trainingRegistrations.trainingId, trainingId)).run();
+}
+
 /** Upcoming published trainings with free seats and someone waiting (seats freed by a deletion or a larger capacity). */
 export function trainingsWithFreeSeats(db: Db, now: Date): Training[] {
   const registered = sql<number>`(select count(*) from ${trainingRegistrations} r where r.training_id = ${trainings.id} and r.status = 'registered')`;
@@ -327,6 +333,24 @@ export function erasePerson(db: Db, userId: number): void {
   db.delete(trainingRegistrations).where(eq(trainingRegistrations.userId, userId)).run();
   db.delete(trainingCertificates).where(eq(trainingCertificates.userId, userId)).run();
   db.update(trainings).set({ createdBy: null }).where(eq(trainings.createdBy, userId)).run();
+}
+
+/**
+ * On /loeschen: a person's id leaves the attendance being recorded (staff's unsaved ticks, stored
+ * under `<prefix>:<training id>:<staff chat id>` as the ids of who did not come).
+ */
+export function dropFromAttendanceDrafts(db: Db, prefix: string, userId: number): void {
+  db.transaction((tx) => {
+    const drafts = tx.select().from(sessions).where(like(sessions.key, `${prefix}:%`)).all();
+    for (const draft of drafts) {
+      const absent = JSON.parse(draft.value) as number[];
+      if (!absent.includes(userId)) continue;
+      tx.update(sessions)
+        .set({ value: JSON.stringify(absent.filter((id) => id !== userId)) })
+        .where(eq(sessions.key, draft.key))
+        .run();
+    }
+  });
 }
 
 export function findTrainingByKey(db: Db, key: string): Training | undefined {

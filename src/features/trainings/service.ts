@@ -52,15 +52,24 @@ export interface TrainingView {
   seats: repo.Seats;
 }
 
-type NoticeKey = { kind: "announce" | "changed" | "cancelled"; trainingId: number } | { kind: "reminder"; trainingId: number; userId: number } | { kind: "movedUp"; trainingId: number; registrationId: number };
+type NoticeKey =
+  | { kind: "cancelled"; trainingId: number }
+  | { kind: "announce"; trainingId: number; version: number }
+  | { kind: "changed"; trainingId: number; version: number }
+  | { kind: "reminder"; trainingId: number; userId: number; version?: number }
+  | { kind: "movedUp"; trainingId: number; registrationId: number };
 
-/** Delivery job keys: `training.announce:7`, `training.changed:7:2`, `training.reminder:7:1234`, ... */
+/**
+ * Delivery job keys: `training.announce:7` (`training.announce:7:2`: re-announced for version 2), `training.changed:7:2` (version 2),
+ * `training.reminder:7:1234:2` (person 1234, rendered for version 2), `training.movedUp:7:55:1`, ...
+ */
 export function parseNoticeKey(key: string): NoticeKey | undefined {
-  const match = /^training\.(announce|changed|cancelled|reminder|movedUp):(\d+)(?::(\d+))?/.exec(key);
+  const match = /^training\.(announce|changed|cancelled|reminder|movedUp):(\d+)(?::(\d+))?(?::(\d+))?/.exec(key);
   if (!match) return undefined;
   const kind = match[1] as NoticeKey["kind"];
   const trainingId = Number(match[2]);
-  if (kind === "reminder") return { kind, trainingId, userId: Number(match[3]) };
+  if (kind === "changed" || kind === "announce") return { kind, trainingId, version: Number(match[3] ?? 0) };
+  if (kind === "reminder") return { kind, trainingId, userId: Number(match[3]), ...(match[4] === undefined ? {} : { version: Number(match[4]) }) };
   if (kind === "movedUp") return { kind, trainingId, registrationId: Number(match[3]) };
   return { kind, trainingId };
 }
@@ -95,7 +104,8 @@ export function createTrainingService(deps: {
   const { db, clock, account, circles, delivery } = deps;
 
   /** Attendance being recorded (see `attendanceDraft`), keyed `<training id>:<staff chat id>`. */
-  const absences = sqliteKeyValueStore<number[]>(db, "trattendance", clock);
+  const ATTENDANCE_DRAFTS = "trattendance";
+  const absences = sqliteKeyValueStore<number[]>(db, ATTENDANCE_DRAFTS, clock);
   const seatsOf = (trainingId: number): repo.Seats => repo.seatCounts(db, [trainingId]).get(trainingId)!;
 
   /** Volunteers an announcement reaches now (not blocked, not opted out of training notices). */
@@ -137,11 +147,15 @@ export function createTrainingService(deps: {
   /**
    * Tells everyone who moved up from the waitlist and has not been told yet: one notice per move,
    * keyed by it, so a crash between the move and the notice, or a second run, sends it once.
+   * Within the reminder window this notice (time, place, link) is also the reminder: no second
+   * message a minute later.
    */
   function noticeMoves(): number {
     const now = clock();
+    const reminderFrom = now.getTime() + deps.reminderHours * HOUR_MS;
     const rows = repo.unnoticedMoves(db, now);
     for (const row of rows) {
+      if (row.registration.remindedAt === null && row.training.startsAt.getTime() <= reminderFrom) repo.markReminded(db, row.registration.id, now);
       delivery.enqueue({
         kind: TRAINING_NOTICE_KIND,
         key: `training.movedUp:${row.training.id}:${row.registration.id}:${row.registration.moves}`,
@@ -152,6 +166,35 @@ export function createTrainingService(deps: {
       repo.markMovesNoticed(db, row.registration.id, row.registration.moves);
     }
     return rows.length;
+  }
+
+  /** Announcements of a training still going out (the first, and any made again after a change). */
+  function openAnnouncements(trainingId: number) {
+    return delivery.open(TRAINING_NOTICE_KIND).filter((job) => {
+      const key = parseNoticeKey(job.key);
+      return key?.kind === "announce" && key.trainingId === trainingId;
+    });
+  }
+
+  /**
+   * The time or place changed while the announcement was still going out (quiet hours, a long
+   * queue): who has not got it yet gets it with the new time and place, once per version; the
+   * old text is stopped.
+   */
+  function reannounce(training: Training): void {
+    const pending = new Set<number>();
+    for (const job of openAnnouncements(training.id)) {
+      for (const row of delivery.outcomes(job.id)) if (row.status === "pending") pending.add(row.chatId);
+      delivery.stop(job.id, "training changed");
+    }
+    if (pending.size === 0) return;
+    delivery.enqueue({
+      kind: TRAINING_NOTICE_KIND,
+      key: `training.announce:${training.id}:${training.version}`,
+      content: deps.renderNotice("announce", training, seatsOf(training.id)),
+      recipients: [...pending].map((chatId) => ({ chatId, locale: account.localeOf(chatId) })),
+      ...(training.createdBy === null ? {} : { createdBy: training.createdBy }),
+    });
   }
 
   const service = {
@@ -205,7 +248,13 @@ export function createTrainingService(deps: {
         (changes.onlineUrl !== undefined && changes.onlineUrl !== before.onlineUrl);
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { ...changes, updatedAt: now, ...(moved ? { version: before.version + 1 } : {}) })!;
-      if (moved) notify("changed", training, `training.changed:${training.id}:${training.version}`);
+      if (moved) {
+        notify("changed", training, `training.changed:${training.id}:${training.version}`);
+        reannounce(training);
+        // Moved beyond the reminder window: a reminder comes again before the new time (a queued
+        // one for the old time is skipped by its version). Within the window, this notice is it.
+        if (training.startsAt.getTime() > now.getTime() + deps.reminderHours * HOUR_MS) repo.clearReminders(db, training.id);
+      }
       if (changes.capacity !== undefined && (changes.capacity === null || (before.capacity !== null && changes.capacity > before.capacity))) {
         repo.fillSeats(db, training, now);
         noticeMoves();
@@ -220,8 +269,7 @@ export function createTrainingService(deps: {
       if (before.status === "cancelled") return { closed: "cancelled" };
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { status: "cancelled", cancelledAt: now, updatedAt: now, version: before.version + 1 })!;
-      const announcement = delivery.jobByKey(`training.announce:${trainingId}`);
-      if (announcement && (announcement.status === "scheduled" || announcement.status === "running")) delivery.stop(announcement.id, "training cancelled");
+      for (const announcement of openAnnouncements(trainingId)) delivery.stop(announcement.id, "training cancelled");
       const told = registrantRecipients(trainingId).length;
       notify("cancelled", training, `training.cancelled:${trainingId}`);
       return { training, told };
@@ -348,7 +396,7 @@ export function createTrainingService(deps: {
         trainingsById.set(training.id, training);
         delivery.enqueue({
           kind: TRAINING_NOTICE_KIND,
-          key: `training.reminder:${row.trainingId}:${row.userId}`,
+          key: `training.reminder:${row.trainingId}:${row.userId}:${training.version}`,
           content: deps.renderNotice("reminder", training, seatsOf(training.id)),
           recipients: [{ chatId: row.userId, locale: account.localeOf(row.userId) }],
           priority: 10,
@@ -368,12 +416,18 @@ export function createTrainingService(deps: {
       const now = clock();
       switch (key.kind) {
         case "announce":
+          // A newer time or place was announced again (see `reannounce`).
+          if (key.version !== training.version) return false;
           return training.status === "published" && training.startsAt.getTime() > now.getTime() && account.receivesNotices(chatId, "trainings");
         case "changed":
-          return training.status === "published" && training.startsAt.getTime() > now.getTime();
+          // A later change supersedes this one (its own notice has the time and place that hold now).
+          return training.status === "published" && training.startsAt.getTime() > now.getTime() && key.version === training.version;
         case "cancelled":
           return true;
         case "reminder":
+          // A reminder rendered before the time or place changed would tell the old ones.
+          if (key.version !== undefined && key.version !== training.version) return false;
+          return training.status === "published" && training.startsAt.getTime() > now.getTime() && repo.findRegistration(db, key.trainingId, chatId)?.status === "registered";
         case "movedUp":
           return training.status === "published" && training.startsAt.getTime() > now.getTime() && repo.findRegistration(db, key.trainingId, chatId)?.status === "registered";
       }
@@ -393,8 +447,14 @@ export function createTrainingService(deps: {
       };
     },
 
-    /** On /loeschen: registrations and certificates go (a freed seat goes to the waitlist at the next round). */
-    erasePart: (userId: number) => repo.erasePerson(db, userId),
+    /**
+     * On /loeschen: registrations, attendance and certificates go, and the person leaves any
+     * attendance staff are recording (a freed seat goes to the waitlist at the next round).
+     */
+    erasePart(userId: number): void {
+      repo.erasePerson(db, userId);
+      repo.dropFromAttendanceDrafts(db, ATTENDANCE_DRAFTS, userId);
+    },
 
     locale: (userId: number): Locale => account.localeOf(userId),
 
