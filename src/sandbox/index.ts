@@ -152,6 +152,7 @@ function guide(url: string, dir: string, seconds: string): string[] {
     "  - Choose a person at the top: Anna and Omar (example volunteers), Lena and Jonas (example staff).",
     "  - Try: Anna taps \"❓ Frage stellen\"; Lena answers in the question's topic; /helferkreise Sonthofen; /meinedaten.",
     "  - Staff: Lena sends /rundschreiben in her private chat: an announcement to the example volunteers, with a preview.",
+    "  - Trainings: Anna opens /schulungen and registers for the example training; Lena sees it in /schulungen_verwalten or creates one with /schulung_neu.",
     "  - Add a volunteer with the form at the top; they start with /start like a new user.",
     `  - Example data is marked "(Beispiel)". Chats and database are kept in ${dir}; to start afresh, stop the sandbox first, then delete that folder.`,
     "  - Ctrl-C stops the bot and the sandbox.",

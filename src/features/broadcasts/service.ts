@@ -19,6 +19,7 @@ export interface CircleAudienceSource {
 export interface TrainingAudienceSource {
   forStaff(): Array<{ training: { id: number; title: string; startsAt: Date }; seats: { registered: number; waitlisted: number } }>;
   registrantIds(trainingId: number, statuses?: ReadonlyArray<"registered" | "waitlisted">): number[];
+  isRegistrant(trainingId: number, userId: number, statuses?: ReadonlyArray<"registered" | "waitlisted">): boolean;
 }
 
 export interface AudienceChoices {
@@ -138,7 +139,7 @@ export function createBroadcastService(deps: {
     /** At send time: still someone who wants announcements (or still registered for the training), or a group still linked. */
     eligible(chatId: number, job?: { id: number }): boolean {
       const audience = job && findBroadcast(db, job.id)?.audience;
-      if (audience?.kind === "training") return trainings.registrantIds(audience.trainingId, audience.statuses).includes(chatId);
+      if (audience?.kind === "training") return trainings.isRegistrant(audience.trainingId, chatId, audience.statuses);
       if (chatId > 0) return account.receivesNotices(chatId, "announcements");
       return circles.linkedGroups().some((group) => group.chatId === chatId);
     },

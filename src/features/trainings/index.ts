@@ -56,6 +56,7 @@ export function trainingsFeature(
   /** What other features use: a training's registrants (broadcast audience) and the list staff choose from. */
   const api = {
     registrantIds: service.registrantIds,
+    isRegistrant: service.isRegistrant,
     forStaff: service.forStaff,
     find: service.find,
   };

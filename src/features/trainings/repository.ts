@@ -315,9 +315,10 @@ export function certificateNameOf(db: Db, userId: number): string | undefined {
 }
 
 /** Issues a certificate once per person and training: a second call (a replay) returns the first. */
-export function issueCertificate(db: Db, certificate: Certificate): Certificate {
+export function issueCertificate(db: Db, certificate: Certificate): Certificate | undefined {
   db.insert(trainingCertificates).values(certificate).onConflictDoNothing().run();
-  return certificateOf(db, certificate.trainingId, certificate.userId)!;
+  // Undefined only when the number was taken by another person's certificate.
+  return certificateOf(db, certificate.trainingId, certificate.userId);
 }
 
 export function certificatesOfUser(db: Db, userId: number): Certificate[] {

@@ -363,6 +363,12 @@ export function createTrainingService(deps: {
     registrantIds: (trainingId: number, statuses?: ReadonlyArray<"registered" | "waitlisted">): number[] =>
       repo.registrationsOf(db, trainingId, statuses).map((r) => r.userId),
 
+    /** Whether the person holds a seat or a waitlist place (or one of `statuses`) now: a broadcast's check right before each send. */
+    isRegistrant(trainingId: number, userId: number, statuses: ReadonlyArray<"registered" | "waitlisted"> = ["registered", "waitlisted"]): boolean {
+      const status = repo.findRegistration(db, trainingId, userId)?.status;
+      return status !== undefined && (statuses as readonly string[]).includes(status);
+    },
+
     saveAttendance(trainingId: number, attendedUserIds: readonly number[]): void {
       repo.saveAttendance(db, trainingId, attendedUserIds, clock());
     },
@@ -371,7 +377,12 @@ export function createTrainingService(deps: {
     certificate(trainingId: number, userId: number, name: string): Certificate | undefined {
       const own = repo.findRegistration(db, trainingId, userId);
       if (own?.attended !== true) return undefined;
-      return repo.issueCertificate(db, { number: certificateNumber(trainingId), trainingId, userId, name: name.trim(), issuedAt: clock() });
+      // A new number clashing with another certificate's (31^6 per training: very unlikely) draws again.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const issued = repo.issueCertificate(db, { number: certificateNumber(trainingId), trainingId, userId, name: name.trim(), issuedAt: clock() });
+        if (issued) return issued;
+      }
+      throw new Error("no free certificate number after 5 attempts");
     },
     existingCertificate: (trainingId: number, userId: number) => repo.certificateOf(db, trainingId, userId),
     certificateName: (userId: number) => repo.certificateNameOf(db, userId),

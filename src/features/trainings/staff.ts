@@ -114,6 +114,9 @@ export function createTrainingStaff(deps: {
     if (!(await requireStaff(ctx))) return;
     const training = service.find(id);
     if (!training) return ctx.answerCallbackQuery({ text: ctx.t("trainings.staff.notFound"), show_alert: true });
+    // Decided once per update: a replay says the same as the first run, a second tap says it is done already.
+    const before = ctx.remember("trainings.cancel", () => training.status);
+    if (before === "cancelled") return ctx.answerCallbackQuery({ text: ctx.t("trainings.staff.alreadyCancelled"), show_alert: true });
     await ctx.answerCallbackQuery();
     await ignoreNotModified(ctx.editMessageReplyMarkup());
     // Reply first, write last: a replay finds it cancelled and says the same (the notice is keyed, queued once).

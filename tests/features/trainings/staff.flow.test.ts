@@ -390,10 +390,17 @@ describe("/schulungen_verwalten", () => {
     expect(ask.text).toBe("Die Schulung „Traumasensibel begleiten“ absagen? 2 angemeldete oder wartende Personen bekommen Bescheid. Das lässt sich nicht rückgängig machen.");
     await click(ask, "Nein, nicht absagen");
     expect(row<{ status: string }>("select status from trainings").status).toBe("published");
-    await click(ask, "❌ Ja, absagen");
+    // A double tap: both taps reach the bot before the first one removed the buttons.
+    const first = h.fake.userClicksButton(STAFF_ADMIN, ask, "❌ Ja, absagen");
+    const second = h.fake.userClicksButton(STAFF_ADMIN, ask, "❌ Ja, absagen");
+    await h.handle(first);
     expect(last().text).toBe("Die Schulung „Traumasensibel begleiten“ ist abgesagt. 2 Personen bekommen Bescheid.");
     expect(row<{ status: string }>("select status from trainings").status).toBe("cancelled");
     expect(recipientsOf("training.cancelled:1")).toEqual([1001, 1002]);
+    const done = h.fake.botMessages(STAFF_ADMIN).length;
+    await h.handle(second);
+    expect(alerts().at(-1)).toBe("Diese Schulung ist bereits abgesagt.");
+    expect(h.fake.botMessages(STAFF_ADMIN)).toHaveLength(done);
     await h.bot.runJob("delivery.send");
     await eventually(() => [1001, 1002].every((id) => h.fake.botMessages(id).some((m) => m.text?.includes("Abgesagt"))));
     // Stale buttons answer politely; the list no longer has it.
