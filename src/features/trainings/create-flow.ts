@@ -173,7 +173,11 @@ export function createTrainingEditor(service: TrainingService) {
         audience: audienceLabel(t, ctx.locale, draft.audience, choices),
         count,
       });
-      const notes = problems.map((p) => t(`trainings.staff.problem.${p}`)).join("\n");
+      const notes = [
+        ...problems.map((p) => t(`trainings.staff.problem.${p}`)),
+        // Not a problem, but worth knowing: nobody loses a seat, newcomers go on the waitlist.
+        ...(editing && draft.capacity !== null && draft.capacity < seats.registered ? [t("trainings.staff.fewerSeats", { count: draft.capacity, registered: seats.registered })] : []),
+      ].join("\n");
       const preview = await current.reply(notes ? `${text}\n\n${notes}` : text, {
         reply_markup: previewKeyboard(t, { editing, canConfirm: problems.length === 0 }),
         link_preview_options: { is_disabled: true },

@@ -376,6 +376,22 @@ describe("/schulungen_verwalten", () => {
     await click(card, "✏️ Bearbeiten");
     await click(last(), "💾 Speichern");
     expect(last().text).toBe("Es hat sich nichts geändert; die Schulung bleibt, wie sie ist.");
+    // A second seat: the first in line moves up.
+    await click(card, "✏️ Bearbeiten");
+    await click(last(), "✏️ Plätze");
+    await say("2");
+    await click(last(), "💾 Speichern");
+    expect(h.db.$client.prepare("select user_id, status from training_registrations order by user_id").all()).toEqual([
+      { user_id: 1001, status: "registered" },
+      { user_id: 1002, status: "registered" },
+    ]);
+    // Fewer seats than people registered: said in the preview; nobody loses a seat.
+    await click(card, "✏️ Bearbeiten");
+    await click(last(), "✏️ Plätze");
+    await say("1");
+    expect(last().text).toContain("⚠️ Nur noch 1 Platz, aber 2 Personen sind angemeldet: Niemand verliert seinen Platz; wer sich neu anmeldet, kommt auf die Warteliste.");
+    await click(last(), "💾 Speichern");
+    expect(h.db.$client.prepare("select count(*) n from training_registrations where status = 'registered'").get()).toEqual({ n: 2 });
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
