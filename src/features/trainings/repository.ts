@@ -101,6 +101,16 @@ export function waitlistPosition(db: Db, trainingId: number, userId: number): nu
   return ahead + 1;
 }
 
+function countWithStatus(db: Db, trainingId: number, status: RegistrationStatus): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(trainingRegistrations)
+      .where(and(eq(trainingRegistrations.trainingId, trainingId), eq(trainingRegistrations.status, status)))
+      .get()?.n ?? 0
+  );
+}
+
 export type RegisterResult =
   | { outcome: "registered" }
   | { outcome: "waitlisted"; position: number }
@@ -116,25 +126,11 @@ export type RegisterResult =
 export function register(db: Db, training: Pick<Training, "id" | "capacity">, userId: number, now: Date): RegisterResult {
   return db.transaction(
     (tx) => {
-      const existing = tx
-        .select()
-        .from(trainingRegistrations)
-        .where(and(eq(trainingRegistrations.trainingId, training.id), eq(trainingRegistrations.userId, userId)))
-        .get();
+      const existing = findRegistration(tx as unknown as Db, training.id, userId);
       if (existing?.status === "registered") return { outcome: "already", status: "registered" } as const;
       if (existing?.status === "waitlisted") return { outcome: "already", status: "waitlisted", position: waitlistPosition(tx as unknown as Db, training.id, userId)! } as const;
-      const registered =
-        tx
-          .select({ n: count() })
-          .from(trainingRegistrations)
-          .where(and(eq(trainingRegistrations.trainingId, training.id), eq(trainingRegistrations.status, "registered")))
-          .get()?.n ?? 0;
-      const waiting =
-        tx
-          .select({ n: count() })
-          .from(trainingRegistrations)
-          .where(and(eq(trainingRegistrations.trainingId, training.id), eq(trainingRegistrations.status, "waitlisted")))
-          .get()?.n ?? 0;
+      const registered = countWithStatus(tx as unknown as Db, training.id, "registered");
+      const waiting = countWithStatus(tx as unknown as Db, training.id, "waitlisted");
       // A seat only when nobody is waiting for one (a freed seat goes to the line first).
       const seat = training.capacity === null || (registered < training.capacity && waiting === 0);
       const values = {
@@ -165,12 +161,7 @@ export interface Promotion {
  */
 function fillSeatsIn(tx: Db, training: Pick<Training, "id" | "capacity">, now: Date): Promotion[] {
   const promoted: Promotion[] = [];
-  const registered =
-    tx
-      .select({ n: count() })
-      .from(trainingRegistrations)
-      .where(and(eq(trainingRegistrations.trainingId, training.id), eq(trainingRegistrations.status, "registered")))
-      .get()?.n ?? 0;
+  const registered = countWithStatus(tx, training.id, "registered");
   const free = training.capacity === null ? Number.MAX_SAFE_INTEGER : training.capacity - registered;
   if (free <= 0) return promoted;
   const line = tx
@@ -201,11 +192,7 @@ export type UnregisterResult = { was: "registered" | "waitlisted"; promoted: Pro
 export function unregister(db: Db, training: Pick<Training, "id" | "capacity">, userId: number, now: Date): UnregisterResult {
   return db.transaction(
     (tx) => {
-      const existing = tx
-        .select()
-        .from(trainingRegistrations)
-        .where(and(eq(trainingRegistrations.trainingId, training.id), eq(trainingRegistrations.userId, userId)))
-        .get();
+      const existing = findRegistration(tx as unknown as Db, training.id, userId);
       if (!existing || existing.status === "cancelled") return { was: "none" } as const;
       tx.update(trainingRegistrations).set({ status: "cancelled", cancelledAt: now, seatedAt: null }).where(eq(trainingRegistrations.id, existing.id)).run();
       const promoted = existing.status === "registered" ? fillSeatsIn(tx as unknown as Db, training, now) : [];
