@@ -98,6 +98,14 @@ function loadFonts(): Record<FontName, LoadedFont> {
 const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
 
 /**
+ * How many letters of a name the certificate's font can print (emoji and scripts it lacks, such
+ * as Chinese or Devanagari, are left out): the name flow asks again when too few would remain.
+ */
+export function printableLetters(name: string): number {
+  return [...printable(name, loadFonts().bold)].filter((c) => /\p{L}/u.test(c)).length;
+}
+
+/**
  * The text as the font can show it, on one line: NFC, all whitespace runs (line breaks too) as one
  * space, control characters gone, and every grapheme cluster whose base character the font lacks
  * dropped whole (an emoji with its skin tone, ZWJ and variation selector parts), plus any other

@@ -2,6 +2,8 @@ import { InputFile } from "grammy";
 import type { Config } from "../../config.js";
 import type { AppFlavor } from "../../core/context.js";
 import { renderCertificate } from "./certificate.js";
+
+export { printableLetters } from "./certificate.js";
 import { icsFileName, trainingIcs } from "./ics.js";
 import type { Training } from "./schema.js";
 

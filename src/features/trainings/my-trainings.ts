@@ -6,7 +6,7 @@ import type { FlowDefinition } from "../../core/feature.js";
 import { formatDate } from "../../core/format.js";
 import { waitInFlow, type FlowExit } from "../../core/flow.js";
 import * as callbacks from "./callbacks.js";
-import { certificateFile, type CertificatePrint } from "./documents.js";
+import { certificateFile, printableLetters, type CertificatePrint } from "./documents.js";
 import type { TrainingService } from "./service.js";
 import type { Certificate, Training } from "./schema.js";
 import { fitMessage, placeLabel, whenLabel } from "./texts.js";
@@ -112,6 +112,11 @@ export function createMyTrainings(deps: { service: TrainingService; config: Conf
       }
       name = certificateNameOf(text);
       if (name === undefined) await next.reply(next.t("trainings.certificate.nameLength", { min: NAME_MIN, max: NAME_MAX }));
+      else if (printableLetters(name) < NAME_MIN) {
+        // The font lacks these letters: the certificate would show no name.
+        name = undefined;
+        await next.reply(next.t("trainings.certificate.nameNotPrintable"));
+      }
     }
     const userId = ctx.from!.id;
     const chosen = name;

@@ -480,6 +480,9 @@ describe("/meineschulungen and certificates", () => {
     expect(last(ANNA).text).toBe("Bitte schreiben Sie Ihren Namen als Text.");
     await h.handle(h.fake.userSendsText(ANNA, "x".repeat(5000)));
     expect(last(ANNA).text).toBe("Bitte schreiben Sie einen Namen mit 2 bis 100 Zeichen.");
+    // A script the certificate's font lacks would print no name: asked again, in Latin letters.
+    await h.handle(h.fake.userSendsText(ANNA, "李伟 🌸"));
+    expect(last(ANNA).text).toContain("Bitte schreiben Sie Ihren Namen in lateinischen Buchstaben");
     const [pdf] = await h.sentDuring(ANNA, () => h.handle(h.fake.userSendsText(ANNA, "  Anna   Müller-Öztürk 🌻 ")));
     expect(pdf!.document!.file_name).toMatch(/^teilnahmebestaetigung-s\d+-[a-z0-9]{6}\.pdf$/);
     const certificate = row<{ number: string; name: string }>("select number, name from training_certificates");
