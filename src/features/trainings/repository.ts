@@ -40,7 +40,7 @@ export function countUpcoming(db: Db, now: Date): number {
   return db.select({ n: count() }).from(trainings).where(and(eq(trainings.status, "published"), gt(trainings.startsAt, now))).get()?.n ?? 0;
 }
 
-/** For staff: trainings that ended recently or start later (not cancelled), newest start first. */
+/** For staff: trainings that ended recently or start later (not cancelled), soonest start first. */
 export function trainingsForStaff(db: Db, since: Date, limit: number): Training[] {
   return db
     .select()

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { Locale } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { sqliteKeyValueStore } from "../../db/key-value.js";
 import type { AccountApi } from "../account/index.js";
@@ -134,14 +133,15 @@ export function createTrainingService(deps: {
     return undefined;
   }
 
-  function notify(kind: "changed" | "cancelled", training: Training, key: string): void {
-    delivery.enqueue({
+  /** Queues a notice to everyone registered or waitlisted; returns how many it goes to. */
+  function notify(kind: "changed" | "cancelled", training: Training, key: string): number {
+    return delivery.enqueue({
       kind: TRAINING_NOTICE_KIND,
       key,
       content: deps.renderNotice(kind, training, seatsOf(training.id)),
       recipients: registrantRecipients(training.id),
       priority: 5,
-    });
+    }).recipients;
   }
 
   /**
@@ -237,7 +237,7 @@ export function createTrainingService(deps: {
      * Changes a training. A new time or place raises its version and tells everyone registered
      * or waitlisted (once per version); a larger capacity moves people up from the waitlist.
      */
-    update(trainingId: number, changes: Partial<TrainingDraft>): { training: Training; noticed: boolean } | { closed: "notFound" | "cancelled" } {
+    update(trainingId: number, changes: Partial<TrainingDraft>): { training: Training; told: number } | { closed: "notFound" | "cancelled" } {
       const before = repo.findTraining(db, trainingId);
       if (!before) return { closed: "notFound" };
       if (before.status === "cancelled") return { closed: "cancelled" };
@@ -248,8 +248,8 @@ export function createTrainingService(deps: {
         (changes.onlineUrl !== undefined && changes.onlineUrl !== before.onlineUrl);
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { ...changes, updatedAt: now, ...(moved ? { version: before.version + 1 } : {}) })!;
+      const told = moved ? notify("changed", training, `training.changed:${training.id}:${training.version}`) : 0;
       if (moved) {
-        notify("changed", training, `training.changed:${training.id}:${training.version}`);
         reannounce(training);
         // Moved beyond the reminder window: a reminder comes again before the new time (a queued
         // one for the old time is skipped by its version). Within the window, this notice is it.
@@ -259,20 +259,19 @@ export function createTrainingService(deps: {
         repo.fillSeats(db, training, now);
         noticeMoves();
       }
-      return { training, noticed: moved };
+      return { training, told };
     },
 
     /** Cancels a training: registered and waitlisted people are told; an announcement still going out stops. */
-    cancel(trainingId: number): { training: Training; told: number } | { closed: "notFound" | "cancelled" } {
+    cancel(trainingId: number): { training: Training } | { closed: "notFound" | "cancelled" } {
       const before = repo.findTraining(db, trainingId);
       if (!before) return { closed: "notFound" };
       if (before.status === "cancelled") return { closed: "cancelled" };
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { status: "cancelled", cancelledAt: now, updatedAt: now, version: before.version + 1 })!;
       for (const announcement of openAnnouncements(trainingId)) delivery.stop(announcement.id, "training cancelled");
-      const told = registrantRecipients(trainingId).length;
       notify("cancelled", training, `training.cancelled:${trainingId}`);
-      return { training, told };
+      return { training };
     },
 
     find: (trainingId: number) => repo.findTraining(db, trainingId),
@@ -466,8 +465,6 @@ export function createTrainingService(deps: {
       repo.erasePerson(db, userId);
       repo.dropFromAttendanceDrafts(db, ATTENDANCE_DRAFTS, userId);
     },
-
-    locale: (userId: number): Locale => account.localeOf(userId),
 
     /**
      * Staff's ticks while recording attendance, kept per training and staff chat until saved:

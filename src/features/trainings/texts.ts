@@ -21,15 +21,6 @@ export function whenLabel(t: Translate, locale: Locale, timeZone: string, traini
   });
 }
 
-/** "3 Stunden 30 Minuten" / "3 hours 30 minutes". */
-export function durationLabel(t: Translate, training: Pick<Training, "startsAt" | "endsAt">): string {
-  const minutes = Math.round((training.endsAt.getTime() - training.startsAt.getTime()) / 60_000);
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  const parts = [hours > 0 ? t("trainings.duration.hours", { count: hours }) : "", rest > 0 || hours === 0 ? t("trainings.duration.minutes", { count: rest }) : ""];
-  return parts.filter(Boolean).join(" ");
-}
-
 /** The address (escaped) or "online" (the link itself only for people registered: see `trainingCard`). */
 export function placeLabel(t: Translate, training: Pick<Training, "place" | "onlineUrl">): string {
   return training.place !== null ? escapeHtml(training.place) : t("trainings.online");

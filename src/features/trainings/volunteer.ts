@@ -175,7 +175,7 @@ export function createVolunteerTrainings(deps: { service: TrainingService; confi
     const registration = service.registration(id, ctx.from.id);
     const status = activeStatus(registration);
     const closed = service.closedReason(training, deps.clock());
-    if (!training || closed === "cancelled" || closed === "started" || closed === "notFound") {
+    if (!training || closed === "cancelled" || closed === "started") {
       await answerAndRefresh(ctx, closedText(ctx, closed ?? "notFound"), id, page);
       return;
     }
