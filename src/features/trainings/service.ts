@@ -293,7 +293,7 @@ export function createTrainingService(deps: {
     },
 
     registration: (trainingId: number, userId: number): Registration | undefined => repo.findRegistration(db, trainingId, userId),
-    waitlistPosition: (trainingId: number, userId: number) => repo.waitlistPosition(db, trainingId, userId),
+    waitlistPosition: (registration: Registration) => repo.waitlistPosition(db, registration),
 
     register(trainingId: number, userId: number): RegisterOutcome {
       const now = clock();
@@ -303,7 +303,7 @@ export function createTrainingService(deps: {
         // Already in: say so even when registration has closed since.
         const own = training && repo.findRegistration(db, trainingId, userId);
         if (closed !== "cancelled" && own?.status === "registered") return { outcome: "already", status: "registered" };
-        if (closed === "deadline" && own?.status === "waitlisted") return { outcome: "already", status: "waitlisted", position: repo.waitlistPosition(db, trainingId, userId)! };
+        if (closed === "deadline" && own?.status === "waitlisted") return { outcome: "already", status: "waitlisted", position: repo.waitlistPosition(db, own)! };
         return { outcome: "closed", reason: closed };
       }
       return repo.register(db, training!, userId, now);
@@ -345,7 +345,7 @@ export function createTrainingService(deps: {
           training: r.training,
           seats: seats.get(r.training.id)!,
           registration: r.registration,
-          ...(r.registration.status === "waitlisted" ? { position: repo.waitlistPosition(db, r.training.id, userId) } : {}),
+          ...(r.registration.status === "waitlisted" ? { position: repo.waitlistPosition(db, r.registration) } : {}),
         }));
       const certificates = new Map(repo.certificatesOfUser(db, userId).map((c) => [c.trainingId, c]));
       const attended = rows

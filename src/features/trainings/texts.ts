@@ -3,7 +3,7 @@ import { formatDateTime, TIME_OF_DAY } from "../../core/format.js";
 import { escapeHtml } from "../../core/html.js";
 import type { Translate } from "../../core/i18n.js";
 import type { Seats } from "./repository.js";
-import type { Training } from "./schema.js";
+import type { Registration, Training } from "./schema.js";
 
 const LOCALE_TAGS: Record<Locale, string> = { de: "de-DE", en: "en-GB" };
 
@@ -34,6 +34,22 @@ export function seatsLabel(t: Translate, training: Pick<Training, "capacity">, s
   return t("trainings.seats.full", { count: seats.waitlisted });
 }
 
+/** Title, when and where: the head of a card, a list entry and an entry of /meineschulungen. */
+export function cardHead(t: Translate, locale: Locale, timeZone: string, training: Pick<Training, "title" | "startsAt" | "endsAt" | "place" | "onlineUrl">): string[] {
+  return [
+    t("trainings.card.title", { title: training.title }),
+    t("trainings.card.when", { when: whenLabel(t, locale, timeZone, training) }),
+    t("trainings.card.where", { place: placeLabel(t, training) }),
+  ];
+}
+
+/** The reader's own place: "Sie sind angemeldet." or their place on the waitlist. */
+export function ownStatusLabel(t: Translate, registration: Pick<Registration, "status">, position: number | undefined): string | undefined {
+  if (registration.status === "registered") return t("trainings.volunteer.status.registered");
+  if (registration.status === "waitlisted") return t("trainings.volunteer.status.waitlisted", { position: position ?? 1 });
+  return undefined;
+}
+
 /**
  * A training as people read it (HTML, every value escaped): title, when, where, seats, and the
  * description. `withLink` adds an online training's link (for registered people and staff).
@@ -46,11 +62,7 @@ export function trainingCard(
   seats: Seats,
   options: { withLink?: boolean; withDescription?: boolean; withSeats?: boolean } = {},
 ): string {
-  const lines = [
-    t("trainings.card.title", { title: training.title }),
-    t("trainings.card.when", { when: whenLabel(t, locale, timeZone, training) }),
-    t("trainings.card.where", { place: placeLabel(t, training) }),
-  ];
+  const lines = cardHead(t, locale, timeZone, training);
   if (options.withLink && training.onlineUrl) lines.push(t("trainings.card.link", { url: training.onlineUrl }));
   if (options.withSeats !== false) lines.push(t("trainings.card.seats", { seats: seatsLabel(t, training, seats) }));
   if (training.registrationDeadline) {
