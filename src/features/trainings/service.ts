@@ -400,14 +400,19 @@ export function createTrainingService(deps: {
     tick(): { reminded: number; moved: number } {
       const now = clock();
       const due = repo.dueReminders(db, now, new Date(now.getTime() + deps.reminderHours * HOUR_MS), 1000);
-      const trainingsById = new Map<number, Training>();
+      // One read and one rendering per training, not per person reminded.
+      const reminders = new Map<number, { version: number; content: ReturnType<RenderNotice> }>();
       for (const row of due) {
-        const training = trainingsById.get(row.trainingId) ?? repo.findTraining(db, row.trainingId)!;
-        trainingsById.set(training.id, training);
+        let reminder = reminders.get(row.trainingId);
+        if (!reminder) {
+          const training = repo.findTraining(db, row.trainingId)!;
+          reminder = { version: training.version, content: deps.renderNotice("reminder", training, seatsOf(training.id)) };
+          reminders.set(row.trainingId, reminder);
+        }
         delivery.enqueue({
           kind: TRAINING_NOTICE_KIND,
-          key: `training.reminder:${row.trainingId}:${row.userId}:${training.version}`,
-          content: deps.renderNotice("reminder", training, seatsOf(training.id)),
+          key: `training.reminder:${row.trainingId}:${row.userId}:${reminder.version}`,
+          content: reminder.content,
           recipients: [{ chatId: row.userId, locale: account.localeOf(row.userId) }],
           priority: 10,
         });
