@@ -1,24 +1,16 @@
 import type { Locale } from "../../config.js";
-import { formatDateTime, TIME_OF_DAY } from "../../core/format.js";
+import { formatDateTime, formatDay, formatTime } from "../../core/format.js";
 import { escapeHtml } from "../../core/html.js";
 import type { Translate } from "../../core/i18n.js";
 import type { Seats } from "./repository.js";
 import type { Registration, Training } from "./schema.js";
 
-const LOCALE_TAGS: Record<Locale, string> = { de: "de-DE", en: "en-GB" };
-
-/** "Di., 14.01.2027, 18:30–21:00 Uhr" / "Tue 14 Jan 2027, 18:30–21:00" (a training over midnight: both dates). */
+/** "Di., 14.01.2027, 18:30–21:00 Uhr" / "Thu, 14 Jan 2027, 6:30 pm–9:00 pm" (a training over midnight: both dates). */
 export function whenLabel(t: Translate, locale: Locale, timeZone: string, training: Pick<Training, "startsAt" | "endsAt">): string {
-  const day = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { weekday: "short", day: "2-digit", month: locale === "de" ? "2-digit" : "short", year: "numeric", timeZone });
-  const time = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { ...TIME_OF_DAY[locale], timeZone });
-  const sameDay = day.format(training.startsAt) === day.format(training.endsAt);
-  if (sameDay) return t("trainings.when.sameDay", { day: day.format(training.startsAt), from: time.format(training.startsAt), to: time.format(training.endsAt) });
-  return t("trainings.when.days", {
-    fromDay: day.format(training.startsAt),
-    from: time.format(training.startsAt),
-    toDay: day.format(training.endsAt),
-    to: time.format(training.endsAt),
-  });
+  const [fromDay, toDay] = [formatDay(training.startsAt, locale, timeZone), formatDay(training.endsAt, locale, timeZone)];
+  const [from, to] = [formatTime(training.startsAt, locale, timeZone), formatTime(training.endsAt, locale, timeZone)];
+  if (fromDay === toDay) return t("trainings.when.sameDay", { day: fromDay, from, to });
+  return t("trainings.when.days", { fromDay, from, toDay, to });
 }
 
 /** The address (escaped) or "online" (the link itself only for people registered: see `trainingCard`). */
