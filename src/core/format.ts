@@ -4,7 +4,7 @@ import type { Translate } from "./i18n.js";
 const LOCALE_TAGS: Record<Locale, string> = { de: "de-DE", en: "en-GB" };
 
 /** Times of day as people read them: "18:30" in German, "6:30 pm" in English (voice.md). */
-export const TIME_OF_DAY: Record<Locale, Intl.DateTimeFormatOptions> = {
+const TIME_OF_DAY: Record<Locale, Intl.DateTimeFormatOptions> = {
   de: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
   en: { hour: "numeric", minute: "2-digit", hour12: true },
 };
@@ -30,6 +30,16 @@ export function formatDate(date: Date, locale: Locale, timeZone: string): string
     year: "numeric",
     timeZone,
   }).format(date);
+}
+
+/** "Di., 14.01.2027" / "Thu, 14 Jan 2027" in the given time zone. */
+export function formatDay(date: Date, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { weekday: "short", day: "2-digit", month: locale === "de" ? "2-digit" : "short", year: "numeric", timeZone }).format(date);
+}
+
+/** "18:30" / "6:30 pm" in the given time zone. */
+export function formatTime(date: Date, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { ...TIME_OF_DAY[locale], timeZone }).format(date);
 }
 
 /** "Wertach, Rettenberg und Sulzberg" / "Wertach, Rettenberg and Sulzberg". */

@@ -56,6 +56,16 @@ export function createBroadcastService(deps: {
 }) {
   const { db, account, circles, trainings, delivery } = deps;
 
+  /**
+   * A broadcast's audience, asked before every single send: read once per job (an audience never
+   * changes once sent), the last job's kept, since a job's rows go out one after the other.
+   */
+  let lastAudience: { jobId: number; audience: Audience | undefined } | undefined;
+  function audienceOf(jobId: number): Audience | undefined {
+    if (lastAudience?.jobId !== jobId) lastAudience = { jobId, audience: findBroadcast(db, jobId)?.audience };
+    return lastAudience.audience;
+  }
+
   /** The people and groups an audience reaches now (people: not blocked, not opted out). */
   function resolve(audience: Audience): { volunteers: Recipient[]; groups: Recipient[] } {
     const people = (list: Array<{ id: number; locale: Locale | null }>) => list.map((p) => ({ chatId: p.id, locale: p.locale }));
@@ -137,8 +147,8 @@ export function createBroadcastService(deps: {
     },
 
     /** At send time: still someone who wants announcements (or still registered for the training), or a group still linked. */
-    eligible(chatId: number, job?: { id: number }): boolean {
-      const audience = job && findBroadcast(db, job.id)?.audience;
+    eligible(chatId: number, job: { id: number }): boolean {
+      const audience = audienceOf(job.id);
       if (audience?.kind === "training") return trainings.isRegistrant(audience.trainingId, chatId, audience.statuses);
       if (chatId > 0) return account.receivesNotices(chatId, "announcements");
       return circles.linkedGroups().some((group) => group.chatId === chatId);

@@ -160,7 +160,7 @@ export function createTrainingEditor(service: TrainingService) {
     } else {
       await ctx.reply(t("trainings.staff.intro"));
       draft = {} as TrainingDraft;
-      for (const part of ["title", "start", "end", "place", "description", "capacity", "deadline", "audience"] as const) draft = await askPart(part, draft);
+      for (const part of callbacks.DRAFT_PARTS) draft = await askPart(part, draft);
     }
 
     for (;;) {
@@ -213,7 +213,7 @@ export function createTrainingEditor(service: TrainingService) {
       const saved = await conversation.external(() => {
         const result = service.update(id, changes);
         if ("closed" in result) return { closed: result.closed, told: 0 };
-        return { closed: null, told: result.noticed ? service.registrantIds(id).length : 0 };
+        return { closed: null, told: result.told };
       });
       if (saved.closed) await tap.reply(t(saved.closed === "cancelled" ? "trainings.staff.alreadyCancelled" : "trainings.staff.notFound"));
       else await tap.reply(t(saved.told > 0 ? "trainings.staff.savedTold" : "trainings.staff.saved", { title: draft.title, count: saved.told }));

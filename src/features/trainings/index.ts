@@ -58,7 +58,6 @@ export function trainingsFeature(
     registrantIds: service.registrantIds,
     isRegistrant: service.isRegistrant,
     forStaff: service.forStaff,
-    find: service.find,
   };
   return { feature, api };
 }

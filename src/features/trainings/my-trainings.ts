@@ -9,7 +9,7 @@ import * as callbacks from "./callbacks.js";
 import { certificateFile, printableLetters, type CertificatePrint } from "./documents.js";
 import type { TrainingService } from "./service.js";
 import type { Certificate, Training } from "./schema.js";
-import { fitMessage, placeLabel, whenLabel } from "./texts.js";
+import { cardHead, fitMessage, ownStatusLabel } from "./texts.js";
 import { cancelNameKeyboard, myTrainingsKeyboard } from "./volunteer-keyboards.js";
 
 export const CERTIFICATE_NAME = "trainingCertificateName";
@@ -53,12 +53,7 @@ export function createMyTrainings(deps: { service: TrainingService; config: Conf
     const parts = [ctx.t("trainings.volunteer.mine.title")];
     if (upcoming.length > 0) {
       const entries = upcoming.map(({ training, registration, position }) =>
-        [
-          ctx.t("trainings.card.title", { title: training.title }),
-          ctx.t("trainings.card.when", { when: whenLabel(ctx.t, ctx.locale, timeZone, training) }),
-          ctx.t("trainings.card.where", { place: placeLabel(ctx.t, training) }),
-          registration.status === "registered" ? ctx.t("trainings.volunteer.status.registered") : ctx.t("trainings.volunteer.status.waitlisted", { position: position ?? 1 }),
-        ].join("\n"),
+        [...cardHead(ctx.t, ctx.locale, timeZone, training), ownStatusLabel(ctx.t, registration, position)].join("\n"),
       );
       parts.push(ctx.t("trainings.volunteer.mine.upcoming"), ...entries);
     } else {

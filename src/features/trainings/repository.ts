@@ -40,7 +40,7 @@ export function countUpcoming(db: Db, now: Date): number {
   return db.select({ n: count() }).from(trainings).where(and(eq(trainings.status, "published"), gt(trainings.startsAt, now))).get()?.n ?? 0;
 }
 
-/** For staff: trainings that ended recently or start later (not cancelled), newest start first. */
+/** For staff: trainings that ended recently or start later (not cancelled), soonest start first. */
 export function trainingsForStaff(db: Db, since: Date, limit: number): Training[] {
   return db
     .select()
@@ -82,17 +82,16 @@ export function findRegistration(db: Db, trainingId: number, userId: number): Re
     .get();
 }
 
-/** 1 for the first in line; undefined when the person is not waitlisted. */
-export function waitlistPosition(db: Db, trainingId: number, userId: number): number | undefined {
-  const own = findRegistration(db, trainingId, userId);
-  if (!own || own.status !== "waitlisted") return undefined;
+/** 1 for the first in line; undefined when the registration is not on the waitlist. */
+export function waitlistPosition(db: Db, own: Pick<Registration, "id" | "trainingId" | "status" | "queuedAt">): number | undefined {
+  if (own.status !== "waitlisted") return undefined;
   const ahead =
     db
       .select({ n: count() })
       .from(trainingRegistrations)
       .where(
         and(
-          eq(trainingRegistrations.trainingId, trainingId),
+          eq(trainingRegistrations.trainingId, own.trainingId),
           eq(trainingRegistrations.status, "waitlisted"),
           or(lt(trainingRegistrations.queuedAt, own.queuedAt), and(eq(trainingRegistrations.queuedAt, own.queuedAt), lt(trainingRegistrations.id, own.id))),
         ),
@@ -128,7 +127,7 @@ export function register(db: Db, training: Pick<Training, "id" | "capacity">, us
     (tx) => {
       const existing = findRegistration(tx as unknown as Db, training.id, userId);
       if (existing?.status === "registered") return { outcome: "already", status: "registered" } as const;
-      if (existing?.status === "waitlisted") return { outcome: "already", status: "waitlisted", position: waitlistPosition(tx as unknown as Db, training.id, userId)! } as const;
+      if (existing?.status === "waitlisted") return { outcome: "already", status: "waitlisted", position: waitlistPosition(tx as unknown as Db, existing)! } as const;
       const registered = countWithStatus(tx as unknown as Db, training.id, "registered");
       const waiting = countWithStatus(tx as unknown as Db, training.id, "waitlisted");
       // A seat only when nobody is waiting for one (a freed seat goes to the line first).

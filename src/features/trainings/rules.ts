@@ -1,4 +1,4 @@
-import { readDateTime } from "../../core/format.js";
+import { formatDate, readDateTime } from "../../core/format.js";
 
 /**
  * What staff type in the creation and edit flow, read without Telegram or SQL: the title, the
@@ -58,13 +58,6 @@ export function readDuration(input: string): number | undefined {
   return Math.round(minutesUnit ? number : number * 60);
 }
 
-/** The calendar day of an instant in `timeZone`, as `TT.MM.JJJJ`. */
-function dayIn(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, day: "2-digit", month: "2-digit", year: "numeric" }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get("day")}.${get("month")}.${get("year")}`;
-}
-
 /**
  * The end: a time `HH:MM` on the start's day, a full date and time (a training over several
  * days), or a duration. After the start, at most LIMITS.maxDurationDays later.
@@ -77,7 +70,7 @@ export function readEnd(input: string, start: Date, timeZone: string): Read<Date
     end = new Date(start.getTime() + minutes * MINUTE_MS);
   } else {
     const time = /^(\d{1,2})[:.](\d{2})(?:\s*uhr)?$/i.exec(text);
-    const read = readDateTime(time ? `${dayIn(start, timeZone)} ${time[1]}:${time[2]}` : text, timeZone);
+    const read = readDateTime(time ? `${formatDate(start, "de", timeZone)} ${time[1]}:${time[2]}` : text, timeZone);
     if ("error" in read) return read;
     end = read.date;
   }

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { Locale } from "../../config.js";
 import type { Db } from "../../db/client.js";
 import { sqliteKeyValueStore } from "../../db/key-value.js";
 import type { AccountApi } from "../account/index.js";
@@ -134,14 +133,15 @@ export function createTrainingService(deps: {
     return undefined;
   }
 
-  function notify(kind: "changed" | "cancelled", training: Training, key: string): void {
-    delivery.enqueue({
+  /** Queues a notice to everyone registered or waitlisted; returns how many it goes to. */
+  function notify(kind: "changed" | "cancelled", training: Training, key: string): number {
+    return delivery.enqueue({
       kind: TRAINING_NOTICE_KIND,
       key,
       content: deps.renderNotice(kind, training, seatsOf(training.id)),
       recipients: registrantRecipients(training.id),
       priority: 5,
-    });
+    }).recipients;
   }
 
   /**
@@ -237,7 +237,7 @@ export function createTrainingService(deps: {
      * Changes a training. A new time or place raises its version and tells everyone registered
      * or waitlisted (once per version); a larger capacity moves people up from the waitlist.
      */
-    update(trainingId: number, changes: Partial<TrainingDraft>): { training: Training; noticed: boolean } | { closed: "notFound" | "cancelled" } {
+    update(trainingId: number, changes: Partial<TrainingDraft>): { training: Training; told: number } | { closed: "notFound" | "cancelled" } {
       const before = repo.findTraining(db, trainingId);
       if (!before) return { closed: "notFound" };
       if (before.status === "cancelled") return { closed: "cancelled" };
@@ -248,8 +248,8 @@ export function createTrainingService(deps: {
         (changes.onlineUrl !== undefined && changes.onlineUrl !== before.onlineUrl);
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { ...changes, updatedAt: now, ...(moved ? { version: before.version + 1 } : {}) })!;
+      const told = moved ? notify("changed", training, `training.changed:${training.id}:${training.version}`) : 0;
       if (moved) {
-        notify("changed", training, `training.changed:${training.id}:${training.version}`);
         reannounce(training);
         // Moved beyond the reminder window: a reminder comes again before the new time (a queued
         // one for the old time is skipped by its version). Within the window, this notice is it.
@@ -259,20 +259,19 @@ export function createTrainingService(deps: {
         repo.fillSeats(db, training, now);
         noticeMoves();
       }
-      return { training, noticed: moved };
+      return { training, told };
     },
 
     /** Cancels a training: registered and waitlisted people are told; an announcement still going out stops. */
-    cancel(trainingId: number): { training: Training; told: number } | { closed: "notFound" | "cancelled" } {
+    cancel(trainingId: number): { training: Training } | { closed: "notFound" | "cancelled" } {
       const before = repo.findTraining(db, trainingId);
       if (!before) return { closed: "notFound" };
       if (before.status === "cancelled") return { closed: "cancelled" };
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { status: "cancelled", cancelledAt: now, updatedAt: now, version: before.version + 1 })!;
       for (const announcement of openAnnouncements(trainingId)) delivery.stop(announcement.id, "training cancelled");
-      const told = registrantRecipients(trainingId).length;
       notify("cancelled", training, `training.cancelled:${trainingId}`);
-      return { training, told };
+      return { training };
     },
 
     find: (trainingId: number) => repo.findTraining(db, trainingId),
@@ -294,7 +293,7 @@ export function createTrainingService(deps: {
     },
 
     registration: (trainingId: number, userId: number): Registration | undefined => repo.findRegistration(db, trainingId, userId),
-    waitlistPosition: (trainingId: number, userId: number) => repo.waitlistPosition(db, trainingId, userId),
+    waitlistPosition: (registration: Registration) => repo.waitlistPosition(db, registration),
 
     register(trainingId: number, userId: number): RegisterOutcome {
       const now = clock();
@@ -304,7 +303,7 @@ export function createTrainingService(deps: {
         // Already in: say so even when registration has closed since.
         const own = training && repo.findRegistration(db, trainingId, userId);
         if (closed !== "cancelled" && own?.status === "registered") return { outcome: "already", status: "registered" };
-        if (closed === "deadline" && own?.status === "waitlisted") return { outcome: "already", status: "waitlisted", position: repo.waitlistPosition(db, trainingId, userId)! };
+        if (closed === "deadline" && own?.status === "waitlisted") return { outcome: "already", status: "waitlisted", position: repo.waitlistPosition(db, own)! };
         return { outcome: "closed", reason: closed };
       }
       return repo.register(db, training!, userId, now);
@@ -346,7 +345,7 @@ export function createTrainingService(deps: {
           training: r.training,
           seats: seats.get(r.training.id)!,
           registration: r.registration,
-          ...(r.registration.status === "waitlisted" ? { position: repo.waitlistPosition(db, r.training.id, userId) } : {}),
+          ...(r.registration.status === "waitlisted" ? { position: repo.waitlistPosition(db, r.registration) } : {}),
         }));
       const certificates = new Map(repo.certificatesOfUser(db, userId).map((c) => [c.trainingId, c]));
       const attended = rows
@@ -401,14 +400,19 @@ export function createTrainingService(deps: {
     tick(): { reminded: number; moved: number } {
       const now = clock();
       const due = repo.dueReminders(db, now, new Date(now.getTime() + deps.reminderHours * HOUR_MS), 1000);
-      const trainingsById = new Map<number, Training>();
+      // One read and one rendering per training, not per person reminded.
+      const reminders = new Map<number, { version: number; content: ReturnType<RenderNotice> }>();
       for (const row of due) {
-        const training = trainingsById.get(row.trainingId) ?? repo.findTraining(db, row.trainingId)!;
-        trainingsById.set(training.id, training);
+        let reminder = reminders.get(row.trainingId);
+        if (!reminder) {
+          const training = repo.findTraining(db, row.trainingId)!;
+          reminder = { version: training.version, content: deps.renderNotice("reminder", training, seatsOf(training.id)) };
+          reminders.set(row.trainingId, reminder);
+        }
         delivery.enqueue({
           kind: TRAINING_NOTICE_KIND,
-          key: `training.reminder:${row.trainingId}:${row.userId}:${training.version}`,
-          content: deps.renderNotice("reminder", training, seatsOf(training.id)),
+          key: `training.reminder:${row.trainingId}:${row.userId}:${reminder.version}`,
+          content: reminder.content,
           recipients: [{ chatId: row.userId, locale: account.localeOf(row.userId) }],
           priority: 10,
         });
@@ -466,8 +470,6 @@ export function createTrainingService(deps: {
       repo.erasePerson(db, userId);
       repo.dropFromAttendanceDrafts(db, ATTENDANCE_DRAFTS, userId);
     },
-
-    locale: (userId: number): Locale => account.localeOf(userId),
 
     /**
      * Staff's ticks while recording attendance, kept per training and staff chat until saved:

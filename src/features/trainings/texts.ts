@@ -1,33 +1,16 @@
 import type { Locale } from "../../config.js";
-import { formatDateTime, TIME_OF_DAY } from "../../core/format.js";
+import { formatDateTime, formatDay, formatTime } from "../../core/format.js";
 import { escapeHtml } from "../../core/html.js";
 import type { Translate } from "../../core/i18n.js";
 import type { Seats } from "./repository.js";
-import type { Training } from "./schema.js";
+import type { Registration, Training } from "./schema.js";
 
-const LOCALE_TAGS: Record<Locale, string> = { de: "de-DE", en: "en-GB" };
-
-/** "Di., 14.01.2027, 18:30–21:00 Uhr" / "Tue 14 Jan 2027, 18:30–21:00" (a training over midnight: both dates). */
+/** "Di., 14.01.2027, 18:30–21:00 Uhr" / "Thu, 14 Jan 2027, 6:30 pm–9:00 pm" (a training over midnight: both dates). */
 export function whenLabel(t: Translate, locale: Locale, timeZone: string, training: Pick<Training, "startsAt" | "endsAt">): string {
-  const day = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { weekday: "short", day: "2-digit", month: locale === "de" ? "2-digit" : "short", year: "numeric", timeZone });
-  const time = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { ...TIME_OF_DAY[locale], timeZone });
-  const sameDay = day.format(training.startsAt) === day.format(training.endsAt);
-  if (sameDay) return t("trainings.when.sameDay", { day: day.format(training.startsAt), from: time.format(training.startsAt), to: time.format(training.endsAt) });
-  return t("trainings.when.days", {
-    fromDay: day.format(training.startsAt),
-    from: time.format(training.startsAt),
-    toDay: day.format(training.endsAt),
-    to: time.format(training.endsAt),
-  });
-}
-
-/** "3 Stunden 30 Minuten" / "3 hours 30 minutes". */
-export function durationLabel(t: Translate, training: Pick<Training, "startsAt" | "endsAt">): string {
-  const minutes = Math.round((training.endsAt.getTime() - training.startsAt.getTime()) / 60_000);
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  const parts = [hours > 0 ? t("trainings.duration.hours", { count: hours }) : "", rest > 0 || hours === 0 ? t("trainings.duration.minutes", { count: rest }) : ""];
-  return parts.filter(Boolean).join(" ");
+  const [fromDay, toDay] = [formatDay(training.startsAt, locale, timeZone), formatDay(training.endsAt, locale, timeZone)];
+  const [from, to] = [formatTime(training.startsAt, locale, timeZone), formatTime(training.endsAt, locale, timeZone)];
+  if (fromDay === toDay) return t("trainings.when.sameDay", { day: fromDay, from, to });
+  return t("trainings.when.days", { fromDay, from, toDay, to });
 }
 
 /** The address (escaped) or "online" (the link itself only for people registered: see `trainingCard`). */
@@ -43,6 +26,22 @@ export function seatsLabel(t: Translate, training: Pick<Training, "capacity">, s
   return t("trainings.seats.full", { count: seats.waitlisted });
 }
 
+/** Title, when and where: the head of a card, a list entry and an entry of /meineschulungen. */
+export function cardHead(t: Translate, locale: Locale, timeZone: string, training: Pick<Training, "title" | "startsAt" | "endsAt" | "place" | "onlineUrl">): string[] {
+  return [
+    t("trainings.card.title", { title: training.title }),
+    t("trainings.card.when", { when: whenLabel(t, locale, timeZone, training) }),
+    t("trainings.card.where", { place: placeLabel(t, training) }),
+  ];
+}
+
+/** The reader's own place: "Sie sind angemeldet." or their place on the waitlist. */
+export function ownStatusLabel(t: Translate, registration: Pick<Registration, "status">, position: number | undefined): string | undefined {
+  if (registration.status === "registered") return t("trainings.volunteer.status.registered");
+  if (registration.status === "waitlisted") return t("trainings.volunteer.status.waitlisted", { position: position ?? 1 });
+  return undefined;
+}
+
 /**
  * A training as people read it (HTML, every value escaped): title, when, where, seats, and the
  * description. `withLink` adds an online training's link (for registered people and staff).
@@ -55,11 +54,7 @@ export function trainingCard(
   seats: Seats,
   options: { withLink?: boolean; withDescription?: boolean; withSeats?: boolean } = {},
 ): string {
-  const lines = [
-    t("trainings.card.title", { title: training.title }),
-    t("trainings.card.when", { when: whenLabel(t, locale, timeZone, training) }),
-    t("trainings.card.where", { place: placeLabel(t, training) }),
-  ];
+  const lines = cardHead(t, locale, timeZone, training);
   if (options.withLink && training.onlineUrl) lines.push(t("trainings.card.link", { url: training.onlineUrl }));
   if (options.withSeats !== false) lines.push(t("trainings.card.seats", { seats: seatsLabel(t, training, seats) }));
   if (training.registrationDeadline) {

@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { Locale } from "../../config.js";
 import { formatDate } from "../../core/format.js";
 import type { Translate } from "../../core/i18n.js";
+import { truncate } from "../../core/text.js";
 import * as callbacks from "./callbacks.js";
 import type { Training } from "./schema.js";
 
@@ -9,8 +10,7 @@ import type { Training } from "./schema.js";
 const MAX_LABEL_TITLE = 48;
 
 function shortTitle(title: string): string {
-  const chars = [...title.replace(/\s+/g, " ").trim()];
-  return chars.length <= MAX_LABEL_TITLE ? chars.join("") : `${chars.slice(0, MAX_LABEL_TITLE - 1).join("")}…`;
+  return truncate(title.replace(/\s+/g, " ").trim(), MAX_LABEL_TITLE);
 }
 
 /** "14.01.2027 · Asylrecht aktuell": a training on a button. */

@@ -10,7 +10,7 @@ import { calendarFile } from "./documents.js";
 import { createMyTrainings } from "./my-trainings.js";
 import { TRAININGS_PER_PAGE, type Closed, type TrainingService, type TrainingView } from "./service.js";
 import type { Registration, Training } from "./schema.js";
-import { fitMessage, placeLabel, seatsLabel, trainingCard, whenLabel } from "./texts.js";
+import { cardHead, fitMessage, ownStatusLabel, seatsLabel, trainingCard } from "./texts.js";
 import { confirmUnregisterKeyboard, trainingDetailsKeyboard, trainingListKeyboard } from "./volunteer-keyboards.js";
 
 /** Telegram's limit for a document's caption. */
@@ -35,22 +35,15 @@ export function createVolunteerTrainings(deps: { service: TrainingService; confi
   /** One line block of the list: title, when, where, seats, and the reader's own place. */
   function listEntry(ctx: BotContext, view: TrainingView): string {
     const { training, seats } = view;
-    const lines = [
-      ctx.t("trainings.card.title", { title: training.title }),
-      ctx.t("trainings.card.when", { when: whenLabel(ctx.t, ctx.locale, timeZone, training) }),
-      ctx.t("trainings.card.where", { place: placeLabel(ctx.t, training) }),
-      ctx.t("trainings.card.seats", { seats: seatsLabel(ctx.t, training, seats) }),
-    ];
-    const own = ownStatusLine(ctx, training.id);
+    const lines = [...cardHead(ctx.t, ctx.locale, timeZone, training), ctx.t("trainings.card.seats", { seats: seatsLabel(ctx.t, training, seats) })];
+    const own = ownStatusLine(ctx, service.registration(training.id, ctx.from!.id));
     if (own) lines.push(own);
     return lines.join("\n");
   }
 
-  function ownStatusLine(ctx: BotContext, trainingId: number): string | undefined {
-    const status = activeStatus(service.registration(trainingId, ctx.from!.id));
-    if (status === "registered") return ctx.t("trainings.volunteer.status.registered");
-    if (status === "waitlisted") return ctx.t("trainings.volunteer.status.waitlisted", { position: service.waitlistPosition(trainingId, ctx.from!.id) ?? 1 });
-    return undefined;
+  function ownStatusLine(ctx: BotContext, registration: Registration | undefined): string | undefined {
+    if (!registration) return undefined;
+    return ownStatusLabel(ctx.t, registration, service.waitlistPosition(registration));
   }
 
   /** A page of upcoming trainings (an old button past the end shows the last page). */
@@ -80,7 +73,7 @@ export function createVolunteerTrainings(deps: { service: TrainingService; confi
     if (closed === "cancelled") lines.push(ctx.t("trainings.volunteer.details.cancelled"));
     else if (ended) lines.push(ctx.t("trainings.volunteer.details.past"));
     lines.push(trainingCard(ctx.t, ctx.locale, timeZone, training, service.seatsOf(training.id), { withLink: status === "registered" && closed !== "cancelled" }));
-    const own = closed === "cancelled" || ended ? undefined : ownStatusLine(ctx, training.id);
+    const own = closed === "cancelled" || ended ? undefined : ownStatusLine(ctx, registration);
     if (own) lines.push("", own);
     else if (closed === "started" && !ended) lines.push("", closedText(ctx, "started"));
     else if (closed === "deadline" && status === undefined) lines.push("", closedText(ctx, "deadline"));
@@ -175,7 +168,7 @@ export function createVolunteerTrainings(deps: { service: TrainingService; confi
     const registration = service.registration(id, ctx.from.id);
     const status = activeStatus(registration);
     const closed = service.closedReason(training, deps.clock());
-    if (!training || closed === "cancelled" || closed === "started" || closed === "notFound") {
+    if (!training || closed === "cancelled" || closed === "started") {
       await answerAndRefresh(ctx, closedText(ctx, closed ?? "notFound"), id, page);
       return;
     }
