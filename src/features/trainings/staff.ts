@@ -205,8 +205,10 @@ export function createTrainingStaff(deps: {
     if (!training) return;
     await ctx.answerCallbackQuery();
     const absent = new Set(service.attendanceDraft.absent(id, ctx.chat!.id));
-    const present = seated(id, "").map((p) => p.userId).filter((userId) => !absent.has(userId));
-    await ignoreNotModified(ctx.editMessageText(ctx.t("trainings.staff.attendance.saved", { title: training.title, present: present.length, count: present.length + absent.size })));
+    const everyone = seated(id, "").map((p) => p.userId);
+    const present = everyone.filter((userId) => !absent.has(userId));
+    // Out of those who hold a seat now (a tick kept for someone who gave theirs back does not count).
+    await ignoreNotModified(ctx.editMessageText(ctx.t("trainings.staff.attendance.saved", { title: training.title, present: present.length, count: everyone.length })));
     service.saveAttendance(id, present);
   });
 

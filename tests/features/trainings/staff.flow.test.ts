@@ -494,6 +494,9 @@ describe("Anwesenheit erfassen", () => {
     sheet = h.fake.message(STAFF_ADMIN, sheet.message_id)!;
     expect(sheet.text).toContain("Anwesend: 2 von 3");
     expect(buttonTexts(sheet)).toEqual(["✅ <b>Amina</b> & Co", "⬜ Person1", "✅ Person2", "💾 Speichern"]);
+    // A forged tick for someone without a seat counts for nobody.
+    await h.handle(h.fake.userSendsCallbackData(STAFF_ADMIN, sheet, untick.callback_query!.data!.replace(":1002:", ":9999:")));
+    sheet = h.fake.message(STAFF_ADMIN, sheet.message_id)!;
     await click(sheet, "💾 Speichern");
     expect(h.fake.message(STAFF_ADMIN, sheet.message_id)!.text).toBe("✅ Anwesenheit für „Traumasensibel begleiten“ gespeichert: 2 von 3 waren da.");
     expect(rows<{ user_id: number; attended: number }>("select user_id, attended from training_registrations order by user_id")).toEqual([
@@ -508,7 +511,8 @@ describe("Anwesenheit erfassen", () => {
     expect(last().text).toContain("Anwesenheit erfasst am");
     await click(last(), "✅ Anwesenheit erfassen");
     expect(buttonTexts(last())).toEqual(["✅ <b>Amina</b> & Co", "⬜ Person1", "✅ Person2", "💾 Speichern"]);
-    expect(failedCalls(h.fake)).toEqual([]);
+    // Only the forged tick's redraw, which changed nothing (answered by Telegram as "not modified" and ignored).
+    expect(failedCalls(h.fake).map((call) => call.response?.description)).toEqual(["Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"]);
   });
 
   it("pages many registrants, keeping the ticks of every page", async () => {
