@@ -1,5 +1,6 @@
 import net from "node:net";
 import Database from "better-sqlite3";
+import { closeDb, openDb } from "../../src/db/client.js";
 import type { Message } from "grammy/types";
 import path from "node:path";
 import { FakeTelegram, startFakeTelegramServer, type FakeTelegramServer } from "../../src/sandbox/fake-telegram/index.js";
@@ -100,4 +101,21 @@ export async function onboardThroughProcess(fake: FakeTelegram, userId: number):
   const finish = picker.reply_markup!.inline_keyboard.at(-1)!.at(-1)!.text;
   fake.userClicksButton(userId, picker, finish);
   await fake.waitForBotMessage(userId, (m) => m.text?.startsWith("Alles bereit") ?? false);
+}
+
+/** Volunteers who have consented and onboarded, as the bot would have stored them (in a migrated database), known to the fake (German). */
+export function addOnboardedVolunteers(world: E2eWorld, people: ReadonlyArray<{ id: number; firstName: string }>): void {
+  const db = openDb(world.databasePath);
+  try {
+    const insert = db.$client.prepare("insert into users (id, first_name, consented_at, onboarded_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?)");
+    const now = Date.now();
+    db.$client.transaction(() => {
+      for (const person of people) {
+        world.fake.addUser({ id: person.id, first_name: person.firstName, language_code: "de" });
+        insert.run(person.id, person.firstName, now, now, now, now);
+      }
+    })();
+  } finally {
+    closeDb(db);
+  }
 }

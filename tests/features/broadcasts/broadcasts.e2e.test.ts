@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closeDb, openDb } from "../../../src/db/client.js";
-import { createE2eWorld, queryDb, type E2eWorld } from "../../helpers/e2e.js";
+import { addOnboardedVolunteers, createE2eWorld, queryDb, type E2eWorld } from "../../helpers/e2e.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID } from "../../helpers/flow.js";
 
 const COUNT = 200;
@@ -13,16 +12,7 @@ describe("a broadcast through the real process", () => {
   beforeEach(async () => {
     world = await createE2eWorld();
     // 200 onboarded volunteers, as the bot would have stored them.
-    const db = openDb(world.databasePath);
-    const insert = db.$client.prepare("insert into users (id, first_name, consented_at, onboarded_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?)");
-    const now = Date.now();
-    db.$client.transaction(() => {
-      for (const id of VOLUNTEERS) {
-        world.fake.addUser({ id, first_name: `V${id}`, language_code: "de" });
-        insert.run(id, `V${id}`, now, now, now, now);
-      }
-    })();
-    closeDb(db);
+    addOnboardedVolunteers(world, VOLUNTEERS.map((id) => ({ id, firstName: `V${id}` })));
     // Telegram's limits, switched on: 30/s overall, 20/min per group; a private chat takes a
     // short burst (the staff member's flow answers with a few messages at once).
     world.fake.setRateLimits({ globalPerSecond: 30, perChatPerSecond: 5, perGroupPerMinute: 20, retryAfter: 2 });

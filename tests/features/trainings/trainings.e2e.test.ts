@@ -1,7 +1,6 @@
 import type { Message } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closeDb, openDb } from "../../../src/db/client.js";
-import { createE2eWorld, queryDb, type E2eWorld } from "../../helpers/e2e.js";
+import { addOnboardedVolunteers, createE2eWorld, queryDb, type E2eWorld } from "../../helpers/e2e.js";
 import { STAFF_ADMIN, TEST_TOKEN } from "../../helpers/flow.js";
 
 const ANNA = 31_001;
@@ -20,14 +19,10 @@ describe("trainings through the real process", () => {
 
   beforeEach(async () => {
     world = await createE2eWorld();
-    const db = openDb(world.databasePath);
-    const insert = db.$client.prepare("insert into users (id, first_name, consented_at, onboarded_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?)");
-    const now = Date.now();
-    for (const [id, name] of [[ANNA, "Anna"], [BEN, "Ben"]] as const) {
-      world.fake.addUser({ id, first_name: name, language_code: "de" });
-      insert.run(id, name, now, now, now, now);
-    }
-    closeDb(db);
+    addOnboardedVolunteers(world, [
+      { id: ANNA, firstName: "Anna" },
+      { id: BEN, firstName: "Ben" },
+    ]);
   });
   afterEach(() => world.close());
 

@@ -2,13 +2,14 @@ import type { Message, Update } from "grammy/types";
 import ICAL from "ical.js";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { insertTraining, saveAttendance } from "../../../src/features/trainings/repository.js";
+import { saveAttendance } from "../../../src/features/trainings/repository.js";
 import type { NewTraining, Training } from "../../../src/features/trainings/schema.js";
 import { runInEffectScope } from "../../../src/updates/effects-fetch.js";
 import { journalUpdates, markUpdateDone } from "../../../src/updates/repository.js";
 import { routeUpdate } from "../../../src/updates/routing.js";
 import { buttonTexts, createFlowHarness, failedCalls as allFailedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
+import { addTraining as addTrainingTo } from "../../helpers/trainings.js";
 
 const ANNA = 2001;
 const BEN = 2002;
@@ -28,25 +29,9 @@ const advance = (ms: number) => {
   h.advanceClock(ms);
 };
 
+/** A published training (on the bot's clock), by default a week ahead. */
 function addTraining(values: Partial<NewTraining> = {}): Training {
-  const startsAt = values.startsAt ?? new Date(now() + 7 * DAY);
-  return insertTraining(h.db, {
-    title: "Asylrecht aktuell",
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 3 * HOUR),
-    place: "Landratsamt Sonthofen, Raum 3",
-    onlineUrl: null,
-    description: "Was sich 2030 ändert.",
-    capacity: 12,
-    registrationDeadline: null,
-    audience: { kind: "all" },
-    status: "published",
-    version: 0,
-    createdBy: null,
-    createdAt: new Date(now()),
-    updatedAt: new Date(now()),
-    ...values,
-  });
+  return addTrainingTo(h.db, { place: "Landratsamt Sonthofen, Raum 3", description: "Was sich 2030 ändert.", ...values }, new Date(now()));
 }
 
 function row<T>(sql: string, ...params: unknown[]): T {
