@@ -17,7 +17,7 @@ export function trainingUid(trainingId: number, botUsername: string): string {
   return `training-${trainingId}@${botUsername}`;
 }
 
-export function calendarFile(training: Training, deps: { botUsername: string; organizer: string; stamp: Date }): InputFile {
+export function calendarFile(training: Training, deps: { botUsername: string; organizer: string; timeZone: string; stamp: Date }): InputFile {
   const ics = trainingIcs({
     uid: trainingUid(training.id, deps.botUsername),
     sequence: training.version,
@@ -29,6 +29,7 @@ export function calendarFile(training: Training, deps: { botUsername: string; or
     url: training.onlineUrl,
     organizer: deps.organizer,
     cancelled: training.status === "cancelled",
+    timeZone: deps.timeZone,
     stamp: deps.stamp,
   });
   return new InputFile(Buffer.from(ics, "utf8"), icsFileName(training.title));

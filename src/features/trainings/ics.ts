@@ -30,7 +30,7 @@ import { tzlib_get_ical_block } from "timezones-ical-library";
  * "Abgesagt:".
  */
 
-/** The time zone every training is held in. */
+/** The time zone trainings are held in unless the caller says otherwise (the bot passes TIMEZONE). */
 export const TRAININGS_TIME_ZONE = "Europe/Berlin";
 
 export interface TrainingIcsInput {
@@ -52,6 +52,8 @@ export interface TrainingIcsInput {
    */
   organizer: string;
   cancelled?: boolean;
+  /** IANA time zone of the wall-clock times written (default Europe/Berlin). */
+  timeZone?: string;
   /** DTSTAMP: when this version was produced (the caller decides, so output is reproducible). */
   stamp: Date;
 }
@@ -77,15 +79,16 @@ export function trainingIcs(input: TrainingIcsInput): string {
     .filter((part) => part !== "")
     .join("\n\n");
 
+  const timeZone = input.timeZone ?? TRAININGS_TIME_ZONE;
   const calendar = new ICalCalendar({ prodId: { company: "Lotsenbot", product: "Schulungen", language: "DE" } });
   calendar.timezone({ name: null, generator: vtimezone });
   calendar.createEvent({
     id: input.uid,
     sequence: input.sequence,
     stamp: input.stamp,
-    start: new TZDate(input.startsAt.getTime(), TRAININGS_TIME_ZONE),
-    end: new TZDate(input.endsAt.getTime(), TRAININGS_TIME_ZONE),
-    timezone: TRAININGS_TIME_ZONE,
+    start: new TZDate(input.startsAt.getTime(), timeZone),
+    end: new TZDate(input.endsAt.getTime(), timeZone),
+    timezone: timeZone,
     summary: cleanText(input.title).trim(),
     description: description === "" ? null : description,
     location: location === "" ? null : location,

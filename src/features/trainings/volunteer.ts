@@ -110,7 +110,7 @@ export function createVolunteerTrainings(deps: { service: TrainingService; confi
   }
 
   async function sendCalendar(ctx: BotContext, training: Training, captionKey: string): Promise<void> {
-    const file = calendarFile(training, { botUsername: ctx.me.username, organizer: config.operatorName, stamp: deps.clock() });
+    const file = calendarFile(training, { botUsername: ctx.me.username, organizer: config.operatorName, timeZone, stamp: deps.clock() });
     await ctx.replyWithDocument(file, { caption: fitMessage(ctx.t(captionKey, { title: training.title }), MAX_CAPTION_LENGTH) });
   }
 

@@ -115,6 +115,14 @@ describe("trainingIcs", () => {
     expect(parsed.calendar.getFirstPropertyValue("method")).toBeNull();
   });
 
+  it("writes the times in another configured time zone (TIMEZONE) with that zone's VTIMEZONE", () => {
+    const parsed = parse(trainingIcs(input({ timeZone: "Europe/Vienna" })));
+    expect(rawLine(parsed.text, "DTSTART")).toBe("DTSTART;TZID=Europe/Vienna:20270512T180000");
+    expect(parsed.text).toContain("TZID:Europe/Vienna");
+    const time = parsed.event.getFirstPropertyValue("dtstart") as ICAL.Time;
+    expect(new Date(time.toUnixTime() * 1000).toISOString()).toBe("2027-05-12T16:00:00.000Z");
+  });
+
   describe("time zone", () => {
     const savedTz = process.env.TZ;
     afterEach(() => {
