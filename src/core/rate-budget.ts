@@ -28,6 +28,11 @@ export interface RateBudgetOptions {
   groupPerMinute?: number;
   /** Telegram's ceiling for everything together in any second; replies wait only beyond it. Default 30. */
   hardPerSecond?: number;
+  /**
+   * Added to that second (ms): calls counted a moment apart may leave the process, and reach
+   * Telegram, closer together. Default 100.
+   */
+  overallMarginMs?: number;
   /** Replies a private chat may get at once before they are paced at `privatePerSecond`. Default 30. */
   privateBurst?: number;
   /**
@@ -60,6 +65,7 @@ export class RateBudget {
   /** Send times of the last second, all chats together (Telegram's overall ceiling). */
   private readonly lastSecond: number[] = [];
   private readonly hardPerSecond: number;
+  private readonly overallWindowMs: number;
   private readonly groupWindowMs: number;
   /** Replies' token buckets of private chats (the queue keeps its own gap, see chatWait). */
   private readonly privateBuckets = new Map<number, { tokens: number; at: number }>();
@@ -74,6 +80,7 @@ export class RateBudget {
     this.privateGapMs = 1000 / this.privatePerSecond;
     this.groupPerMinute = options.groupPerMinute ?? 20;
     this.hardPerSecond = options.hardPerSecond ?? 30;
+    this.overallWindowMs = 1000 + (options.overallMarginMs ?? 100);
     this.privateBurst = options.privateBurst ?? 30;
     this.groupWindowMs = GROUP_WINDOW_MS + (options.groupMarginMs ?? 1000);
     this.tokens = this.burst;
@@ -86,7 +93,7 @@ export class RateBudget {
     this.refill(now);
     this.tokens -= messages;
     for (let i = 0; i < messages; i++) this.lastSecond.push(now);
-    while (this.lastSecond.length > 0 && this.lastSecond[0]! <= now - 1000) this.lastSecond.shift();
+    while (this.lastSecond.length > 0 && this.lastSecond[0]! <= now - this.overallWindowMs) this.lastSecond.shift();
     if (chatId !== undefined) {
       const log = this.chats.get(chatId) ?? [];
       for (let i = 0; i < messages; i++) log.push(now);
@@ -179,11 +186,11 @@ export class RateBudget {
   /** Room for `messages` within Telegram's overall ceiling in the last second. */
   private overallWait(now: number, messages: number): number {
     let start = this.lastSecond.length;
-    while (start > 0 && this.lastSecond[start - 1]! > now - 1000) start--;
+    while (start > 0 && this.lastSecond[start - 1]! > now - this.overallWindowMs) start--;
     const inWindow = this.lastSecond.length - start;
     const over = inWindow + Math.min(messages, this.hardPerSecond) - this.hardPerSecond;
     if (over <= 0) return 0;
-    return this.lastSecond[start + over - 1]! + 1000 - now;
+    return this.lastSecond[start + over - 1]! + this.overallWindowMs - now;
   }
 
   private privateBucket(chatId: number, now: number): { tokens: number; at: number } {
