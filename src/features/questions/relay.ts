@@ -57,6 +57,9 @@ export const ALBUM_WAIT_MS = 1_500;
  */
 export const MAX_REFUSED_ATTEMPTS = 5;
 
+/** How often one ticket's delivery waits out a 429 in the staff lane before it is left to the retry job. */
+const MAX_FLOOD_RETRIES = 3;
+
 /** A ticket's header names at most this many municipalities and circles each ("A, B, C +2"). */
 const HEADER_LIST_MAX = 3;
 
@@ -456,7 +459,9 @@ export class TicketRelay {
     const pending = service.pendingMessages(ticketId).filter((message) => message.direction === "in");
     let waitingForStaff = 0;
     let staffBroken = false;
+    let floodRetries = 0;
     for (let i = 0; i < pending.length; i++) {
+      const start = i;
       const message = pending[i]!;
       if (staffBroken) {
         waitingForStaff++;
@@ -474,6 +479,14 @@ export class TicketRelay {
       try {
         await this.inStaffPlace(current, (place, quoted) => (quoted ? Promise.resolve() : this.copyToStaff(place, group)), true, question);
       } catch (error) {
+        // Flood control (e.g. the group's minute still full from before a restart): the budget
+        // now holds the chat for retry_after, so the same messages wait their turn and go next,
+        // keeping the ticket whole and the line in order.
+        if (isTelegramError(error, "tooManyRequests") && floodRetries++ < MAX_FLOOD_RETRIES) {
+          logger.info({ ticketId }, "staff group flood limit; the ticket waits and goes next");
+          i = start - 1;
+          continue;
+        }
         if (isRefused(error) && group[0]!.deliveryAttempts + 1 >= MAX_REFUSED_ATTEMPTS && (await this.giveUp(current, group, error))) continue;
         staffBroken = true;
         waitingForStaff += group.length;
