@@ -17,7 +17,7 @@ describe("the staff group's line across a crash", () => {
       const { fake } = world;
       addOnboardedVolunteers(world, VOLUNTEERS);
       const first = await world.startBot();
-      fake.setRateLimits({ perGroupPerMinute: 20, globalPerSecond: 30 });
+      fake.setRateLimits({ perGroupPerMinute: 20 });
       VOLUNTEERS.forEach((volunteer, i) => fake.userSendsCommand(volunteer.id, "frage", questionOf(i)));
       for (const volunteer of VOLUNTEERS) await fake.waitForBotMessage(volunteer.id, (m) => /^(✅|⏳) Ihre Frage/.test(m.text ?? ""));
       await fake.waitForBotMessage(STAFF_CHAT_ID, (m) => m.text?.startsWith("❓ Frage #20 ") ?? false, { timeoutMs: 10_000 });

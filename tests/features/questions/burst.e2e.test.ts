@@ -20,13 +20,15 @@ interface BurstFigures {
 
 /**
  * 30 volunteers file a text question at the same moment; the fake Telegram enforces the group
- * limit strictly (20 in any 60 s, 429 with the true retry_after) and 30/s overall.
+ * limit strictly (20 in any 60 s, 429 with the true retry_after). (The overall 30 a second is
+ * left to the unit tests: a strict fake would count it by arrival, which a busy test machine
+ * compresses by more than any fixed margin.)
  */
 async function burst(world: E2eWorld, mode: "forum" | "reply"): Promise<BurstFigures> {
   const { fake } = world;
   addOnboardedVolunteers(world, VOLUNTEERS);
   await world.startBot();
-  fake.setRateLimits({ perGroupPerMinute: 20, globalPerSecond: 30 });
+  fake.setRateLimits({ perGroupPerMinute: 20 });
 
   // When each question is complete in the staff group (its header with the question quoted).
   const arrivedAt = new Map<string, number>();
