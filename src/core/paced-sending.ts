@@ -1,5 +1,5 @@
 import type { Transformer } from "grammy";
-import { SENDING, messagesOf, runCounted, type RateBudget } from "./rate-budget.js";
+import { SENDING, messagesOf, runCounted, type RateBudget, type SpentPlace } from "./rate-budget.js";
 
 export interface PacedSendingOptions {
   /** How to wait (tests pass one that moves their clock). */
@@ -17,7 +17,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * a chat's messages keep their order. Reads and other calls pass untouched.
  *
  * The call is counted when it is admitted, so calls made at the same moment cannot all take the
- * last place; the budget's fetch-level spender then leaves it alone (`runCounted`). Waiting is
+ * last place; the budget's fetch-level spender then only moves its place to the moment it
+ * really leaves (`runCounted`, `sentNow`), as Telegram counts by arrival. Waiting is
  * plain `await`, so the call stays in the async context of the update that made it (the effects
  * journal depends on that). Install it closest to the network (first in `config.use`), so that
  * auto-retry's repeats are paced too.
@@ -27,18 +28,21 @@ export function pacedSending(budget: RateBudget, options: PacedSendingOptions = 
   /** Per chat, the last call waiting for its turn (absent: nobody waits, a call may go at once). */
   const lines = new Map<number | undefined, Promise<void>>();
 
-  async function waitTurn(chatId: number | undefined, messages: number): Promise<void> {
+  async function waitTurn(chatId: number | undefined, messages: number): Promise<SpentPlace> {
     const before = lines.get(chatId) ?? Promise.resolve();
     const turn = before.then(async () => {
       for (let wait = budget.replyDelay(chatId, messages); wait > 0; wait = budget.replyDelay(chatId, messages)) await sleep(wait);
-      budget.spendReply(chatId, messages);
+      return budget.spendReply(chatId, messages);
     });
-    const tail = turn.catch(() => undefined);
+    const tail: Promise<void> = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     lines.set(chatId, tail);
     void tail.then(() => {
       if (lines.get(chatId) === tail) lines.delete(chatId);
     });
-    await turn;
+    return turn;
   }
 
   const transformer: Transformer = async (prev, method, payload, signal) => {
@@ -46,9 +50,9 @@ export function pacedSending(budget: RateBudget, options: PacedSendingOptions = 
     const params = (payload ?? {}) as Record<string, unknown>;
     const chatId = typeof params.chat_id === "number" ? params.chat_id : undefined;
     const messages = messagesOf(method, params);
-    if (!lines.has(chatId) && budget.replyDelay(chatId, messages) === 0) budget.spendReply(chatId, messages);
-    else await waitTurn(chatId, messages);
-    return runCounted(() => prev(method, payload, signal));
+    const place =
+      !lines.has(chatId) && budget.replyDelay(chatId, messages) === 0 ? budget.spendReply(chatId, messages) : await waitTurn(chatId, messages);
+    return runCounted(place, () => prev(method, payload, signal));
   };
   return transformer;
 }

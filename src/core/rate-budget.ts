@@ -29,8 +29,8 @@ export interface RateBudgetOptions {
   /** Telegram's ceiling for everything together in any second; replies wait only beyond it. Default 30. */
   hardPerSecond?: number;
   /**
-   * Added to that second (ms): calls counted a moment apart may leave the process, and reach
-   * Telegram, closer together. Default 100.
+   * Added to that second (ms): calls may reach Telegram a little closer together than they left
+   * (their places move to the moment they leave, see `sentNow`). Default 25.
    */
   overallMarginMs?: number;
   /** Replies a private chat may get at once before they are paced at `privatePerSecond`. Default 30. */
@@ -80,7 +80,7 @@ export class RateBudget {
     this.privateGapMs = 1000 / this.privatePerSecond;
     this.groupPerMinute = options.groupPerMinute ?? 20;
     this.hardPerSecond = options.hardPerSecond ?? 30;
-    this.overallWindowMs = 1000 + (options.overallMarginMs ?? 100);
+    this.overallWindowMs = 1000 + (options.overallMarginMs ?? 25);
     this.privateBurst = options.privateBurst ?? 30;
     this.groupWindowMs = GROUP_WINDOW_MS + (options.groupMarginMs ?? 1000);
     this.tokens = this.burst;
@@ -119,10 +119,29 @@ export class RateBudget {
     return bucket.tokens >= need ? wait : Math.max(wait, ((need - bucket.tokens) / this.privatePerSecond) * 1000);
   }
 
-  /** Records an interactive call admitted by `replyDelay` (the private chat's burst included). */
-  spendReply(chatId: number | undefined, messages = 1): void {
+  /**
+   * Records an interactive call admitted by `replyDelay` (the private chat's burst included).
+   * The returned place is moved to the moment the call really leaves (`sentNow`).
+   */
+  spendReply(chatId: number | undefined, messages = 1): SpentPlace {
+    const at = this.options.now();
     this.spend(chatId, messages);
-    if (chatId !== undefined && chatId > 0) this.privateBucket(chatId, this.options.now()).tokens -= messages;
+    if (chatId !== undefined && chatId > 0) this.privateBucket(chatId, at).tokens -= messages;
+    return { chatId, messages, at };
+  }
+
+  /**
+   * A call counted when it was admitted leaves for Telegram now: its place in the windows moves
+   * to this moment. Telegram counts by arrival; a busy moment between admission and sending must
+   * not let later calls crowd into the same second at Telegram's end.
+   */
+  sentNow(place: SpentPlace): void {
+    const now = this.options.now();
+    if (now <= place.at) return;
+    const moved = restamp(this.lastSecond, place.at, now, place.messages);
+    const log = place.chatId === undefined ? undefined : this.chats.get(place.chatId);
+    if (log) restamp(log, place.at, now, moved);
+    place.at = now;
   }
 
   /**
@@ -236,12 +255,35 @@ export function messagesOf(method: string, payload: Record<string, unknown>): nu
   return 1;
 }
 
-/** Set while a call admitted (and so counted) by the pacing transformer goes out. */
-const admitted = new AsyncLocalStorage<true>();
+/** A call's place in the budget's windows, as counted at admission. */
+export interface SpentPlace {
+  chatId: number | undefined;
+  messages: number;
+  at: number;
+}
 
-/** Runs an API call that was counted already (by `spendReply`), so `spendingFetch` does not count it again. */
-export function runCounted<T>(call: () => T): T {
-  return admitted.run(true, call);
+/** Moves up to `count` entries stamped `from` to `to` (the latest time: appended, so the log stays sorted). */
+function restamp(log: number[], from: number, to: number, count: number): number {
+  let moved = 0;
+  for (let i = log.length - 1; i >= 0 && moved < count; i--) {
+    if (log[i] === from) {
+      log.splice(i, 1);
+      moved++;
+    } else if (log[i]! < from) break;
+  }
+  for (let i = 0; i < moved; i++) log.push(to);
+  return moved;
+}
+
+/** Set while a call admitted (and so counted) by the pacing transformer goes out. */
+const admitted = new AsyncLocalStorage<SpentPlace>();
+
+/**
+ * Runs an API call that was counted already (by `spendReply`), so `spendingFetch` does not count
+ * it again but moves its place to the moment it really leaves.
+ */
+export function runCounted<T>(place: SpentPlace, call: () => T): T {
+  return admitted.run(place, call);
 }
 
 // grammY's fetch type is node-fetch's; this wrapper only passes its arguments through.
@@ -267,7 +309,9 @@ export function spendingFetch<F extends Fetch>(budget: RateBudget, inner: F): F 
       }
     }
     const chatId = typeof params.chat_id === "number" ? params.chat_id : undefined;
-    if (admitted.getStore() !== true) budget.spend(chatId, messagesOf(method, params));
+    const place = admitted.getStore();
+    if (place) budget.sentNow(place);
+    else budget.spend(chatId, messagesOf(method, params));
     const response = await inner(url, init);
     if (response.status === 429) {
       try {
