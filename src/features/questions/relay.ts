@@ -214,23 +214,21 @@ export class TicketRelay {
   }
 
   private async redrawHeader(ticketId: number): Promise<void> {
-    {
-      const ticket = this.deps.service.find(ticketId);
-      const chatId = this.deps.config.staffChatId;
-      if (!ticket || ticket.staffHeaderMessageId === null || chatId === undefined) return;
-      const text = this.shownHeaderText(ticket);
-      if (this.shownHeaders.get(ticket.id) === text) return;
-      try {
-        await ignoreNotModified(
-          this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, text, {
-            parse_mode: "HTML",
-            reply_markup: this.headerKeyboard(ticket),
-          }),
-        );
-        this.shownHeaders.set(ticket.id, text);
-      } catch (error) {
-        this.deps.logger.warn({ err: error, ticketId }, "could not update the ticket's header");
-      }
+    const ticket = this.deps.service.find(ticketId);
+    const chatId = this.deps.config.staffChatId;
+    if (!ticket || ticket.staffHeaderMessageId === null || chatId === undefined) return;
+    const text = this.shownHeaderText(ticket);
+    if (this.shownHeaders.get(ticket.id) === text) return;
+    try {
+      await ignoreNotModified(
+        this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, text, {
+          parse_mode: "HTML",
+          reply_markup: this.headerKeyboard(ticket),
+        }),
+      );
+      this.shownHeaders.set(ticket.id, text);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, ticketId }, "could not update the ticket's header");
     }
   }
 
@@ -242,8 +240,23 @@ export class TicketRelay {
     return this.serialized(ticket.id, () => this.postNotice(ticket, html, "HTML", options.recreate ?? true));
   }
 
-  /** A volunteer edited a message of a ticket: show the new version to staff, marked as edited. */
-  async applyVolunteerEdit(message: TicketMessage, text: string, entities: readonly unknown[] | null): Promise<void> {
+  /**
+   * A volunteer edited a message of a ticket (its new content is stored): show the new version to
+   * staff, marked as edited. An edit counts against the staff group's minute, so it waits in the
+   * staff lane (a second edit waiting there is drawn with the first); resolves when it is shown or
+   * after REPLY_WAIT_MS.
+   */
+  applyVolunteerEdit(message: TicketMessage, text: string, entities: readonly unknown[] | null): Promise<void> {
+    const show = () => {
+      // The latest stored version (a later edit may have come meanwhile).
+      const stored = this.deps.service.messages(message.ticketId).find((m) => m.id === message.id);
+      return this.showVolunteerEdit(stored ?? message, stored?.text ?? text, stored ? stored.entities : entities);
+    };
+    const edit = this.onStaffLane(`edit:${message.id}`, undefined, () => this.serialized(message.ticketId, show));
+    return this.promptly(edit, () => undefined);
+  }
+
+  private async showVolunteerEdit(message: TicketMessage, text: string, entities: readonly unknown[] | null): Promise<void> {
     const chatId = this.deps.config.staffChatId;
     if (message.delivery !== "delivered" || message.staffMessageId === null || chatId === undefined) return;
     const ticket = this.deps.service.find(message.ticketId);
