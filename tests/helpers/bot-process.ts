@@ -35,6 +35,9 @@ export const BLANK_SETTINGS = {
   BROADCAST_QUIET_HOURS: "",
   SANDBOX_PORT: "",
   SANDBOX_DIR: "",
+  BACKUP_DIR: "",
+  BACKUP_KEEP: "",
+  HEALTH_PORT: "",
 };
 
 export interface BotProcess {
