@@ -3,6 +3,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkBackupFile } from "../../../src/db/backup.js";
+import { runOperationsCli } from "../../../src/features/operations/cli.js";
 import { BLANK_SETTINGS } from "../../helpers/bot-process.js";
 import { tempDir } from "../../helpers/db.js";
 import { addOnboardedVolunteers, createE2eWorld, queryDb, sendBroadcastThroughProcess, type E2eWorld } from "../../helpers/e2e.js";
@@ -60,11 +62,19 @@ describe("a backup while the bot works", () => {
     const count = (sql: string) => queryDb(world.databasePath, (db) => (db.prepare(sql).get() as { n: number }).n);
     await fake.waitForCall(() => count("select count(*) n from tickets") >= 10 && count("select count(*) n from deliveries where status = 'sent'") >= 40, { timeoutMs: 20_000 });
 
-    // What was committed before the backup began.
+    // `npm run backup` as the operator runs it, a process of its own next to the busy bot.
+    const folder = tempDir("lotsenbot-backup-e2e-");
+    const byProcess = await cli(["backup", path.join(folder, "prozess.db")], world.databasePath);
+    expect(byProcess).toMatchObject({ code: 0, output: expect.stringContaining("Sicherung geschrieben") });
+    expect(checkBackupFile(path.join(folder, "prozess.db"))).toMatchObject({ ok: true });
+
+    // The same command run here, right after reading what was committed before it began (a
+    // process takes a second to start, in which the bot's log may be checkpointed anyway; here
+    // the newest rows are still only in the write-ahead log, which a plain file copy would miss).
     const before = queryDb(world.databasePath, snapshot);
-    const file = path.join(tempDir("lotsenbot-backup-e2e-"), "sicherung.db");
-    const backup = await cli(["backup", file], world.databasePath);
-    expect(backup).toMatchObject({ code: 0, output: expect.stringContaining("Sicherung geschrieben") });
+    const file = path.join(folder, "sicherung.db");
+    const lines: string[] = [];
+    expect(await runOperationsCli(["backup", file], { DATABASE_PATH: world.databasePath }, (line) => lines.push(line))).toBe(0);
     // The work went on during and after the backup.
     await fake.waitForCall(() => count("select count(*) n from tickets") > before.ids.tickets.length + 5, { timeoutMs: 20_000 });
     asking = false;
