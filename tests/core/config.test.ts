@@ -87,6 +87,17 @@ describe("createConfig", () => {
     expect(problemsOf({ BOT_TOKEN: TOKEN, BROADCAST_QUIET_HOURS: "21-24" })[0]).toMatch(/^BROADCAST_QUIET_HOURS must be two hours/);
   });
 
+  it("reads the operations settings: backups off and no health port by default, a relative BACKUP_DIR from the working folder", () => {
+    expect(createConfig({ BOT_TOKEN: TOKEN }, "/srv/lotsenbot").operations).toEqual({ backupDir: undefined, backupKeep: 7, healthPort: undefined });
+    expect(createConfig({ BOT_TOKEN: TOKEN, BACKUP_DIR: "data/backups", BACKUP_KEEP: "14", HEALTH_PORT: "8081" }, "/srv/lotsenbot").operations).toEqual({
+      backupDir: "/srv/lotsenbot/data/backups",
+      backupKeep: 14,
+      healthPort: 8081,
+    });
+    const problems = problemsOf({ BOT_TOKEN: TOKEN, BACKUP_KEEP: "0", HEALTH_PORT: "acht" });
+    expect(problems.map((problem) => problem.split(" ")[0])).toEqual(["BACKUP_KEEP", "HEALTH_PORT"]);
+  });
+
   it("rejects an unknown mode", () => {
     expect(problemsOf({ BOT_TOKEN: TOKEN, BOT_MODE: "push" })[0]).toContain("BOT_MODE");
   });

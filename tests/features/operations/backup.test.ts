@@ -136,6 +136,18 @@ describe("npm run backup / npm run restore", () => {
     expect(await w.cli("restore", good)).toBe(0);
   });
 
+  it("restores onto a new server where there is no database yet", async () => {
+    const w = world();
+    w.people(1, 20);
+    const file = path.join(w.dir, "sicherung.db");
+    expect(await w.cli("backup", file)).toBe(0);
+    const fresh = path.join(tempDir("lotsenbot-new-server-"), "data", "lotsenbot.db");
+    const lines: string[] = [];
+    expect(await runOperationsCli(["restore", file], { DATABASE_PATH: fresh }, (line) => lines.push(line))).toBe(0);
+    expect(lines.some((line) => line.includes("liegt jetzt unter"))).toBe(false);
+    expect(w.ids(fresh)).toHaveLength(20);
+  });
+
   it("explains its usage", async () => {
     const w = world();
     expect(await w.cli("restore")).toBe(2);
