@@ -1,4 +1,8 @@
+import fs from "node:fs";
+import path from "node:path";
 import Database from "better-sqlite3";
+import { checkBackupFile } from "../../../src/db/backup.js";
+import { tempDir } from "../../helpers/db.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createE2eWorld, freePort, type E2eWorld } from "../../helpers/e2e.js";
 
@@ -15,7 +19,7 @@ function dropDeliveries(databasePath: string): void {
   }
 }
 
-describe("/healthz through the real process", () => {
+describe("/healthz and automatic backups through the real process", () => {
   let world: E2eWorld;
   beforeEach(async () => (world = await createE2eWorld()));
   afterEach(() => world.close());
@@ -61,5 +65,19 @@ describe("/healthz through the real process", () => {
     expect(await second.exited).toBe(2);
     expect(second.lines.join("\n")).toContain("is in use by another Lotsenbot process");
     await first.kill("SIGTERM");
+  });
+
+  it("BACKUP_DIR: the running bot writes a sound backup at start, once", async () => {
+    const dir = path.join(tempDir("lotsenbot-auto-e2e-"), "backups");
+    const bot = await world.startBot({ BACKUP_DIR: dir, BACKUP_KEEP: "3" });
+    await bot.waitForLine(/automatic backup written/);
+    const files = fs.readdirSync(dir);
+    expect(files).toEqual([expect.stringMatching(/^lotsenbot-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.db$/)]);
+    expect(checkBackupFile(path.join(dir, files[0]!))).toMatchObject({ ok: true });
+    expect(await bot.kill("SIGTERM")).toBe(0);
+    // A restart within the day writes no second one.
+    const again = await world.startBot({ BACKUP_DIR: dir, BACKUP_KEEP: "3" });
+    await again.kill("SIGTERM");
+    expect(fs.readdirSync(dir)).toEqual(files);
   });
 });
