@@ -3,9 +3,11 @@ import type { Config } from "./config.js";
 import { createBot } from "./core/bot.js";
 import { startJobs } from "./core/jobs.js";
 import { closeDb, openDb } from "./db/client.js";
+import { lockDatabase } from "./db/lock.js";
 import type { Logger } from "./logger.js";
 import { UpdatePipeline } from "./updates/pipeline.js";
 import { runPolling } from "./updates/polling.js";
+import { startHealthServer } from "./updates/health.js";
 import { ALLOWED_UPDATES } from "./updates/routing.js";
 import { startWebhookServer } from "./updates/webhook.js";
 
@@ -31,10 +33,19 @@ export interface RunningBot {
  * The bot's life: open db + migrate → createBot → jobs → polling | webhook, and the graceful stop
  * when `stop` is aborted. `npm start` and the sandbox both run the bot through here. A Telegram
  * error during start-up (e.g. 401 for a wrong token) is thrown after the database is closed.
+ * The database's lock (db/lock.ts) is held from start to stop: a second bot on the same file, or
+ * a restore while it runs, is refused (DatabaseInUseError).
  */
 export async function runLotsenbot(config: Config, options: RunOptions): Promise<RunningBot> {
   const { logger } = options;
-  const db = openDb(config.databasePath);
+  const lock = lockDatabase(config.databasePath);
+  let db: ReturnType<typeof openDb>;
+  try {
+    db = openDb(config.databasePath);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   logger.info({ database: config.databasePath, mode: config.mode }, "database ready");
   const clock = options.clock ?? (() => new Date());
   let bot;
@@ -44,6 +55,7 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
     await bot.init();
   } catch (error) {
     closeDb(db);
+    lock.release();
     throw error;
   }
   logger.info({ username: bot.botInfo.username }, "connected to Telegram");
@@ -52,6 +64,7 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
   const pipeline = new UpdatePipeline({ db, logger, clock, handle: (update) => bot.handleUpdate(update) });
   const stopPolling = new AbortController();
   let server: http.Server | undefined;
+  let healthServer: http.Server | undefined;
   let polling: Promise<void> | undefined;
   const timers: { stop(): void }[] = [];
 
@@ -67,6 +80,7 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
     logger.info({ signal: String(options.stop.reason ?? "stop") }, "shutting down: finishing updates in progress");
     stopPolling.abort();
     server?.close();
+    healthServer?.close();
     for (const timer of timers) timer.stop();
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     // In order: no new updates, the ones in progress finished, then their deliveries (an album
@@ -78,6 +92,7 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
     };
     await Promise.race([finish(), grace]);
     closeDb(db);
+    lock.release();
     logger.info("stopped");
     resolveStopped();
   };
@@ -87,11 +102,13 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
   if (stopping) return running;
 
   pipeline.resumePending();
-  timers.push(startJobs([...bot.jobs, { name: "updates.prune", everyMs: PRUNE_EVERY_MS, atStart: true, run: () => pipeline.pruneFinished() }], logger));
+  timers.push(
+    startJobs([...bot.jobs, { name: "updates.prune", everyMs: PRUNE_EVERY_MS, atStart: true, run: () => pipeline.pruneFinished() }], logger, bot.runtime.noteError),
+  );
 
   if (config.mode === "webhook") {
     const { url, secret, port, host } = config.webhook;
-    server = await startWebhookServer({ path: new URL(url).pathname, secret, host, port, pipeline, logger });
+    server = await startWebhookServer({ path: new URL(url).pathname, secret, host, port, pipeline, logger, health: bot.health });
     if (stopping) {
       server.close();
       return running;
@@ -99,6 +116,13 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
     await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
     logger.info({ port, host }, "webhook server listening");
   } else {
+    if (config.operations.healthPort !== undefined) {
+      healthServer = await startHealthServer({ port: config.operations.healthPort, host: "127.0.0.1", check: bot.health, inFlight: () => pipeline.inFlight, logger });
+      if (stopping) {
+        healthServer.close();
+        return running;
+      }
+    }
     await bot.api.deleteWebhook();
     if (stopping) return running;
     polling = runPolling({ api: bot.api, pipeline, logger, signal: stopPolling.signal });

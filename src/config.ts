@@ -89,6 +89,11 @@ const baseSchema = z.object({
   // port) and where it keeps its own database and chats.
   SANDBOX_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: "must be a port number such as 3000" }).int().min(0).max(65535).default(3000)),
   SANDBOX_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/sandbox")),
+  // Operations: automatic daily backups into a folder (empty: none), how many to keep, and in
+  // polling mode a port for GET /healthz (empty: none; webhook mode serves it on PORT).
+  BACKUP_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
+  BACKUP_KEEP: z.preprocess(emptyToUndefined, z.coerce.number({ error: "must be a number such as 7" }).int().min(1).max(365).default(7)),
+  HEALTH_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: "must be a port number such as 8081" }).int().min(1).max(65535).optional()),
 });
 
 const pollingSchema = baseSchema.extend({
@@ -164,6 +169,14 @@ interface CommonConfig {
     reminderHours: number;
     /** Cancelling a seat online ends this many hours before the start (then: contact the Lotsen-Team). */
     cancelCutoffHours: number;
+  };
+  operations: {
+    /** Automatic daily backups go here (absolute path); undefined: none. */
+    backupDir: string | undefined;
+    /** How many automatic backups are kept (the oldest go). */
+    backupKeep: number;
+    /** Polling mode: a port on 127.0.0.1 serving GET /healthz; undefined: none. */
+    healthPort: number | undefined;
   };
   delivery: {
     /** The ceiling for all sending together; Telegram allows about 30 messages a second. */
@@ -250,6 +263,11 @@ export function createConfig(env: Record<string, string | undefined>, cwd = proc
       retrySeconds: e.DELIVERY_RETRY_SECONDS,
     },
     trainings: { reminderHours: e.TRAINING_REMINDER_HOURS, cancelCutoffHours: e.TRAINING_CANCEL_CUTOFF_HOURS },
+    operations: {
+      backupDir: e.BACKUP_DIR === undefined ? undefined : path.resolve(cwd, e.BACKUP_DIR),
+      backupKeep: e.BACKUP_KEEP,
+      healthPort: e.HEALTH_PORT,
+    },
     delivery: {
       perSecond: e.MESSAGES_PER_SECOND,
       quietHours: e.BROADCAST_QUIET_HOURS === undefined ? undefined : parseQuietHours(e.BROADCAST_QUIET_HOURS),

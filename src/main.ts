@@ -2,6 +2,7 @@ import dotenv from "dotenv";
 import { runLotsenbot, type RunningBot } from "./app.js";
 import { ConfigError, createConfig, sandboxWanted } from "./config.js";
 import { isTelegramError } from "./core/telegram-errors.js";
+import { DatabaseInUseError } from "./db/lock.js";
 import { createLogger, type Logger } from "./logger.js";
 
 /**
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
       console.error("Lotsenbot cannot start, the configuration needs attention:");
       for (const problem of error.problems) console.error(`- ${problem}`);
       console.error("Settings are read from the environment or a .env file (see .env.example and the README).");
+      process.exit(2);
+    }
+    if (error instanceof DatabaseInUseError) {
+      console.error(`Lotsenbot cannot start: ${error.message} Stop the other process first (e.g. systemctl stop lotsenbot), or set another DATABASE_PATH.`);
       process.exit(2);
     }
     if (isTelegramError(error, "unauthorized")) {

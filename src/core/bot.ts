@@ -11,7 +11,7 @@ import { broadcastsFeature } from "../features/broadcasts/index.js";
 import { circlesFeature } from "../features/circles/index.js";
 import { deliveryFeature } from "../features/delivery/index.js";
 import { faqFeature } from "../features/faq/index.js";
-import { operationsFeature } from "../features/operations/index.js";
+import { operationsFeature, type HealthReport } from "../features/operations/index.js";
 import { questionsFeature } from "../features/questions/index.js";
 import { trainingsFeature } from "../features/trainings/index.js";
 import type { Logger } from "../logger.js";
@@ -31,6 +31,7 @@ import type { Job } from "./jobs.js";
 import { createMainMenu } from "./menu.js";
 import { pacedSending } from "./paced-sending.js";
 import { RateBudget, spendingFetch } from "./rate-budget.js";
+import { createRuntimeRecord, type RuntimeRecord } from "./runtime.js";
 import { StaffDirectory } from "./staff.js";
 
 export interface BotDeps {
@@ -44,6 +45,8 @@ export interface BotDeps {
   fetch?: NonNullable<ApiClientOptions["fetch"]>;
   /** Telegram's sending budget (engine tests pass one on a fake clock); default: MESSAGES_PER_SECOND on real time. */
   budget?: RateBudget;
+  /** Since when the bot runs and its last error (/status); default: a new record from now. */
+  runtime?: RuntimeRecord;
 }
 
 export type LotsenBot = Bot<BotContext> & {
@@ -59,6 +62,10 @@ export type LotsenBot = Bot<BotContext> & {
   idle(): Promise<void>;
   /** Drops the features' pending timers without running them. */
   stop(): void;
+  /** Since when it runs and the last error (/status); app.ts adds background jobs' failures. */
+  runtime: RuntimeRecord;
+  /** The health check behind /healthz (database, queue lengths). */
+  health: () => HealthReport;
 };
 
 /**
@@ -119,15 +126,18 @@ export function createBot(deps: BotDeps): LotsenBot {
     dropGroupLink: circles.api.dropGroupLink,
   });
   const trainings = trainingsFeature(featureDeps, { account: account.api, circles: circles.api, delivery: delivery.api });
+  const questions = questionsFeature(featureDeps, { account: account.api, circles: circles.api, faq: faq.api });
+  const runtime = deps.runtime ?? createRuntimeRecord(clock);
+  const operations = operationsFeature(featureDeps, { account: account.api, questions: questions.api, trainings: trainings.api, delivery: delivery.api, runtime });
   const features: Feature[] = [
     account.feature,
-    questionsFeature(featureDeps, { account: account.api, circles: circles.api, faq: faq.api }).feature,
+    questions.feature,
     faq.feature,
     circles.feature,
     delivery.feature,
     broadcastsFeature(featureDeps, { account: account.api, circles: circles.api, trainings: trainings.api, delivery: delivery.api }).feature,
     trainings.feature,
-    operationsFeature(featureDeps, { account: account.api }).feature,
+    operations.feature,
   ];
 
   // What the core itself keeps about a person: state of flows and drafts, journal traces, the staff cache.
@@ -148,7 +158,7 @@ export function createBot(deps: BotDeps): LotsenBot {
   const startFlow = createFlowStarter(new Map(flows.map((flow) => [flow.id, flow.exit])));
   const stage = (name: Stage) => new Composer<BotContext>(...features.flatMap((feature) => feature.middleware?.[name] ?? []));
 
-  const root = bot.errorBoundary(createErrorBoundary({ logger, onBlocked: account.api.markBlocked }));
+  const root = bot.errorBoundary(createErrorBoundary({ logger, onBlocked: account.api.markBlocked, onError: runtime.noteError }));
   root.use(...context);
   root.use(async (ctx, next) => {
     ctx.remember = remember;
@@ -212,5 +222,7 @@ export function createBot(deps: BotDeps): LotsenBot {
       await Promise.all(features.map((feature) => feature.idle?.()));
     },
     stop: () => features.forEach((feature) => feature.stop?.()),
+    runtime,
+    health: operations.api.health,
   });
 }

@@ -35,9 +35,10 @@ function addressedInChat(ctx: BotContext): boolean {
  * The error boundary around every feature: log with the update id, tell the person in plain
  * words, keep running. Never a stack trace to the user, never silence. Transient database
  * errors are passed on instead, so the update pipeline tries the update again. A person who
- * blocked the bot is reported to `onBlocked` (nothing more is sent to them).
+ * blocked the bot is reported to `onBlocked` (nothing more is sent to them). Every other error is
+ * reported to `onError` (the time of the last error in /status).
  */
-export function createErrorBoundary(deps: { logger: Logger; onBlocked(userId: number): void }) {
+export function createErrorBoundary(deps: { logger: Logger; onBlocked(userId: number): void; onError?(): void }) {
   const { logger } = deps;
   return async function handleBotError(error: BotError<BotContext>): Promise<void> {
     const ctx = error.ctx;
@@ -49,6 +50,7 @@ export function createErrorBoundary(deps: { logger: Logger; onBlocked(userId: nu
       return;
     }
     logger.error({ err: error.error, updateId }, "error while handling an update");
+    deps.onError?.();
     const t = ctx.t;
     if (!t) return; // failed before the person's language was known
     if (ctx.callbackQuery) {

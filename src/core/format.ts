@@ -101,3 +101,8 @@ export function readDateTime(input: string, timeZone: string): { date: Date } | 
   if (local.getUTCHours() !== hour || local.getUTCMinutes() !== minute || local.getUTCDate() !== day) return { error: "skipped" };
   return { date };
 }
+
+/** "12,3" / "12.3": a number with at most `digits` decimals, as people read it. */
+export function formatNumber(value: number, locale: Locale, digits = 1): string {
+  return new Intl.NumberFormat(LOCALE_TAGS[locale], { maximumFractionDigits: digits }).format(value);
+}

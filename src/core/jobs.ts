@@ -16,14 +16,16 @@ export interface RunningJobs {
 
 /**
  * Runs each job on its own timer. A failing run is logged and the job runs again at its next
- * turn; timers keep no process alive (a clean stop ends them, see main.ts).
+ * turn (and reported to `onError`: the time of the last error in /status); timers keep no process
+ * alive (a clean stop ends them, see main.ts).
  */
-export function startJobs(jobs: readonly Job[], logger: Logger): RunningJobs {
+export function startJobs(jobs: readonly Job[], logger: Logger, onError?: () => void): RunningJobs {
   const guarded = (job: Job) => async () => {
     try {
       await job.run();
     } catch (error) {
       logger.warn({ err: error, job: job.name }, "background job failed; it runs again later");
+      onError?.();
     }
   };
   const timers = jobs.map((job) => {

@@ -8,7 +8,8 @@ import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+/** The generated migrations, next to src/ (and next to dist/ in a build: same depth). */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 /**
  * Opens (creating folder and file if needed) the SQLite database, turns on WAL and foreign keys
@@ -31,4 +32,11 @@ export function openDb(file: string): Db {
 
 export function closeDb(db: Db): void {
   if (db.$client.open) db.$client.close();
+}
+
+/** The database's size in bytes (its pages; the write-ahead log not counted). */
+export function databaseSize(db: Db): number {
+  const pages = db.$client.pragma("page_count", { simple: true }) as number;
+  const pageSize = db.$client.pragma("page_size", { simple: true }) as number;
+  return pages * pageSize;
 }

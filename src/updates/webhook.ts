@@ -2,6 +2,7 @@ import http from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { Update } from "grammy/types";
 import type { Logger } from "../logger.js";
+import { answerHealth, type HealthCheck } from "./health.js";
 import type { UpdatePipeline } from "./pipeline.js";
 
 export interface WebhookServerOptions {
@@ -11,6 +12,8 @@ export interface WebhookServerOptions {
   port: number;
   pipeline: UpdatePipeline;
   logger: Logger;
+  /** Behind GET /healthz: the database and queue lengths (200 or 503). */
+  health?: HealthCheck;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,7 +21,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * Receives updates from Telegram. An update is answered with 200 only after it is in the
  * journal; if that fails, Telegram gets a 500 and delivers the update again later.
- * `GET /healthz` reports liveness for the service manager or a load balancer.
+ * `GET /healthz` reports health (database, queue lengths) for the service manager or a load balancer.
  */
 export function startWebhookServer(options: WebhookServerOptions): Promise<http.Server> {
   const { pipeline, logger } = options;
@@ -26,7 +29,7 @@ export function startWebhookServer(options: WebhookServerOptions): Promise<http.
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method === "GET" && url.pathname === "/healthz") {
-      return send(res, 200, { ok: true, inFlight: pipeline.inFlight });
+      return answerHealth(res, options.health, pipeline.inFlight);
     }
     if (url.pathname !== options.path) return send(res, 404, { ok: false });
     if (req.method !== "POST") return send(res, 405, { ok: false });

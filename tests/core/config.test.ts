@@ -87,6 +87,17 @@ describe("createConfig", () => {
     expect(problemsOf({ BOT_TOKEN: TOKEN, BROADCAST_QUIET_HOURS: "21-24" })[0]).toMatch(/^BROADCAST_QUIET_HOURS must be two hours/);
   });
 
+  it("reads the operations settings: backups off and no health port by default, a relative BACKUP_DIR from the working folder", () => {
+    expect(createConfig({ BOT_TOKEN: TOKEN }, "/srv/lotsenbot").operations).toEqual({ backupDir: undefined, backupKeep: 7, healthPort: undefined });
+    expect(createConfig({ BOT_TOKEN: TOKEN, BACKUP_DIR: "data/backups", BACKUP_KEEP: "14", HEALTH_PORT: "8081" }, "/srv/lotsenbot").operations).toEqual({
+      backupDir: "/srv/lotsenbot/data/backups",
+      backupKeep: 14,
+      healthPort: 8081,
+    });
+    const problems = problemsOf({ BOT_TOKEN: TOKEN, BACKUP_KEEP: "0", HEALTH_PORT: "acht" });
+    expect(problems.map((problem) => problem.split(" ")[0])).toEqual(["BACKUP_KEEP", "HEALTH_PORT"]);
+  });
+
   it("rejects an unknown mode", () => {
     expect(problemsOf({ BOT_TOKEN: TOKEN, BOT_MODE: "push" })[0]).toContain("BOT_MODE");
   });
@@ -125,10 +136,8 @@ describe("sandboxWanted", () => {
     expect(sandboxWanted({ INVOCATION_ID: "0f8f6e3c1d2b4a59a8c7e6d5c4b3a291" })).toBe(true);
   });
 
-  it("is off in the README's systemd unit, even with BOT_TOKEN missing from its .env", () => {
-    const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    const unit = /# \/etc\/systemd\/system\/lotsenbot\.service\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(unit).toBeDefined();
+  it("is off in the systemd unit (deploy/lotsenbot.service), even with BOT_TOKEN missing from its .env", () => {
+    const unit = fs.readFileSync(new URL("../../deploy/lotsenbot.service", import.meta.url), "utf8");
     const env = Object.fromEntries([...unit!.matchAll(/^Environment=(\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
     expect(env).toMatchObject({ NODE_ENV: "production" });
     expect(sandboxWanted(env)).toBe(false);

@@ -35,6 +35,9 @@ export const BLANK_SETTINGS = {
   BROADCAST_QUIET_HOURS: "",
   SANDBOX_PORT: "",
   SANDBOX_DIR: "",
+  BACKUP_DIR: "",
+  BACKUP_KEEP: "",
+  HEALTH_PORT: "",
 };
 
 export interface BotProcess {
@@ -47,10 +50,13 @@ export interface BotProcess {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Starts the real bot exactly as `npm start` does (`node --import tsx src/main.ts`). */
-export function startBotProcess(env: Record<string, string>, args: string[] = []): BotProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("src", "main.ts"), ...args], {
-    cwd: REPO_ROOT,
+/**
+ * Starts the real bot exactly as `npm start` does (`node --import tsx src/main.ts`), or another
+ * entry point (`launch`: e.g. the compiled `dist/main.js` in another folder).
+ */
+export function startBotProcess(env: Record<string, string>, args: string[] = [], launch: { argv?: string[]; cwd?: string } = {}): BotProcess {
+  const child = spawn(process.execPath, [...(launch.argv ?? ["--import", "tsx", path.join("src", "main.ts")]), ...args], {
+    cwd: launch.cwd ?? REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...BLANK_SETTINGS, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -119,3 +119,15 @@ export function addOnboardedVolunteers(world: E2eWorld, people: ReadonlyArray<{ 
     closeDb(db);
   }
 }
+
+/** Staff send a broadcast to all volunteers through the real bot's flow, up to "geht jetzt". */
+export async function sendBroadcastThroughProcess(fake: FakeTelegram, staffId: number, text: string, audienceSize: number): Promise<void> {
+  fake.userSendsCommand(staffId, "rundschreiben");
+  await fake.waitForBotMessage(staffId, (m) => m.text?.includes("Neues Rundschreiben") ?? false);
+  fake.userSendsText(staffId, text);
+  const audience = await fake.waitForBotMessage(staffId, (m) => m.text?.includes("Wer soll") ?? false);
+  fake.userClicksButton(staffId, audience, `👥 Alle Ehrenamtlichen (${audienceSize})`);
+  const summary = await fake.waitForBotMessage(staffId, (m) => m.text?.includes(`an ${audienceSize} Ehrenamtliche`) ?? false);
+  fake.userClicksButton(staffId, summary, "📣 Jetzt senden");
+  await fake.waitForBotMessage(staffId, (m) => m.text?.includes("geht jetzt") ?? false);
+}

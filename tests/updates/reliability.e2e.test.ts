@@ -144,7 +144,7 @@ describe("reliability of the real process", () => {
     expect(forged.status).toBe(401);
     await bot.waitForLine(/update handled/);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.json()).toEqual({ ok: true, inFlight: 0 });
+    expect(await health.json()).toMatchObject({ ok: true, database: "ok", inFlight: 0 });
     expect(await bot.kill("SIGTERM")).toBe(0);
   });
 });

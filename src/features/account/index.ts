@@ -69,6 +69,8 @@ export function accountFeature(
     localeOf: account.localeOf,
     markBlocked: (userId: number) => account.setStatus(userId, "blocked"),
     count: account.count,
+    /** Active and blocked people (/status). */
+    countByStatus: account.countByStatus,
     municipalityIds: account.municipalityIds,
     municipalities: account.municipalities,
     municipalityNames: account.municipalityNames,

@@ -137,3 +137,11 @@ export function firstNames(db: Db, ids: readonly number[]): Map<number, string> 
   const rows = db.select({ id: users.id, firstName: users.firstName }).from(users).where(inArray(users.id, [...ids])).all();
   return new Map(rows.map((row) => [row.id, row.firstName]));
 }
+
+/** People by status, for /status: active (reachable) and blocked (they blocked the bot). */
+export function countUsersByStatus(db: Db): Record<UserStatus, number> {
+  const rows = db.select({ status: users.status, n: sql<number>`count(*)` }).from(users).groupBy(users.status).all();
+  const counts: Record<UserStatus, number> = { active: 0, blocked: 0 };
+  for (const row of rows) counts[row.status] = row.n;
+  return counts;
+}

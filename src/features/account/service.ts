@@ -3,6 +3,7 @@ import type { PersonalDataPart } from "../../core/feature.js";
 import type { Db } from "../../db/client.js";
 import {
   countUsers,
+  countUsersByStatus,
   createConsentedUser,
   deleteUser,
   findMunicipality,
@@ -35,6 +36,7 @@ export function createAccountService(deps: { db: Db; clock: () => Date; defaultL
     completeOnboarding: (id: number) => updateUser(db, id, { onboardedAt: clock() }),
     setStatus: (id: number, status: UserStatus) => setUserStatus(db, id, status),
     count: () => countUsers(db),
+    countByStatus: () => countUsersByStatus(db),
     municipalityIds: (id: number) => userMunicipalityIds(db, id),
     setMunicipality: (id: number, municipalityId: number, chosen: boolean) => setUserMunicipality(db, id, municipalityId, chosen),
     municipalities: () => listMunicipalities(db),

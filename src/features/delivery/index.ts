@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { Feature, FeatureDeps } from "../../core/feature.js";
 import type { RateBudget } from "../../core/rate-budget.js";
 import { DeliveryEngine } from "./engine.js";
-import { deleteDeliveriesToChat, deliveriesToChat, forgetCreator, jobsCreatedBy } from "./repository.js";
+import { countPendingDeliveries, deleteDeliveriesToChat, deliveriesToChat, forgetCreator, jobsCreatedBy } from "./repository.js";
 
 export type { DeliveryContent, DeliveryKind, EnqueueRequest, Recipient } from "./engine.js";
 export { MAX_ATTEMPTS } from "./engine.js";
@@ -84,6 +84,8 @@ export function deliveryFeature(
     open: engine.open.bind(engine),
     /** Wakes the sender now (tests, and after changes it should see at once). */
     kick: engine.kick.bind(engine),
+    /** Deliveries still to go out, of every kind (/status, /healthz). */
+    countPending: () => countPendingDeliveries(deps.db),
   };
   return { feature, api };
 }

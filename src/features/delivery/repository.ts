@@ -355,3 +355,8 @@ export function forgetEndedBefore(db: Db, cutoff: Date): number {
     return old.length;
   });
 }
+
+/** Deliveries still to go out (waiting or in flight), of every kind, for /status and /healthz. */
+export function countPendingDeliveries(db: Db): number {
+  return db.select({ n: sql<number>`count(*)` }).from(deliveries).where(inArray(deliveries.status, ["pending", "sending"])).get()?.n ?? 0;
+}

@@ -1,34 +1,30 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../../core/context.js";
 import type { Feature, FeatureDeps } from "../../core/feature.js";
-import { formatDateTime } from "../../core/format.js";
 import { staffArea, staffGroup, staffOnly } from "../../core/staff.js";
-import { countPendingUpdates } from "../../updates/repository.js";
-import type { AccountApi } from "../account/index.js";
+import { createBackupJob } from "./backup.js";
+import { createHealthCheck } from "./health.js";
+import { createStatusReply, type StatusSources } from "./status.js";
+
+export type { HealthReport } from "./health.js";
 
 /**
  * For whoever runs the bot and the team: `/status` (staff, in the staff group or a private chat;
  * silent in any other group), help in the staff group, and `/chatid` in any group to find the
- * id for STAFF_CHAT_ID while setting up.
+ * id for STAFF_CHAT_ID while setting up. Also the automatic backups (BACKUP_DIR) and the health
+ * check behind /healthz.
  */
-export function operationsFeature(deps: FeatureDeps, uses: { account: Pick<AccountApi, "count"> }) {
+export function operationsFeature(deps: FeatureDeps, uses: StatusSources) {
   const { config, db, clock } = deps;
 
   const staff = new Composer<BotContext>();
-  staffArea(staff, config.staffChatId).command("status", staffOnly, async (ctx) => {
-    await ctx.reply(
-      ctx.t("staff.status", {
-        users: uses.account.count(),
-        pending: countPendingUpdates(db),
-        time: formatDateTime(clock(), ctx.t, ctx.locale, config.timezone),
-      }),
-    );
-  });
+  staffArea(staff, config.staffChatId).command("status", staffOnly, createStatusReply(deps, uses));
   staffGroup(staff, config.staffChatId).command(["hilfe", "help", "start"], (ctx) => ctx.reply(ctx.t("help.staff")));
 
   const groups = new Composer<BotContext>();
   groups.chatType(["group", "supergroup", "channel"]).command("chatid", (ctx) => ctx.reply(ctx.t("staff.chatId", { id: ctx.chat.id })));
 
+  const { backupDir, backupKeep } = config.operations;
   const feature: Feature = {
     name: "operations",
     middleware: { staff, groups },
@@ -36,6 +32,9 @@ export function operationsFeature(deps: FeatureDeps, uses: { account: Pick<Accou
       { command: "status", scope: "staff", description: "commands.status", order: 90 },
       { command: "hilfe", scope: "staff", description: "commands.staffHelp", order: 100 },
     ],
+    jobs: backupDir === undefined ? [] : [createBackupJob({ db, dir: backupDir, keep: backupKeep, clock, logger: deps.logger })],
   };
-  return { feature };
+  /** For the process around the bot: the health check behind /healthz. */
+  const api = { health: createHealthCheck({ db, clock, logger: deps.logger }, uses) };
+  return { feature, api };
 }

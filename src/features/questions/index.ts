@@ -67,5 +67,9 @@ export function questionsFeature(
     idle: () => relay.idle(),
     stop: () => relay.stop(),
   };
-  return { feature };
+  /** What other features use: how many tickets are not closed (/status). */
+  const api = { countUnclosed: service.countUnclosed };
+  return { feature, api };
 }
+
+export type QuestionsApi = ReturnType<typeof questionsFeature>["api"];

@@ -408,3 +408,8 @@ export function clearAbsence(db: Db): boolean {
 export function deleteTicketsOfVolunteer(db: Db, volunteerId: number): void {
   db.delete(tickets).where(eq(tickets.volunteerId, volunteerId)).run();
 }
+
+/** How many tickets are not closed (open, assigned or answered), for /status. */
+export function countUnclosedTickets(db: Db): number {
+  return db.select({ n: sql<number>`count(*)` }).from(tickets).where(ne(tickets.status, "closed")).get()?.n ?? 0;
+}

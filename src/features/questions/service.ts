@@ -16,6 +16,7 @@ export function createQuestionsService(deps: { db: Db; config: Config; clock: ()
     findVolunteerMessage: (volunteerId: number, messageId: number) => tickets.findVolunteerMessage(db, volunteerId, messageId),
     findStaffMessage: (messageId: number) => tickets.findStaffMessage(db, messageId),
     latestOpen: (volunteerId: number) => tickets.latestOpenTicket(db, volunteerId),
+    countUnclosed: () => tickets.countUnclosedTickets(db),
     checkNewQuestion: (volunteerId: number) =>
       checkNewQuestion({
         openCount: tickets.countOpenTickets(db, volunteerId),

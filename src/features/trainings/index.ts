@@ -58,6 +58,7 @@ export function trainingsFeature(
     registrantIds: service.registrantIds,
     isRegistrant: service.isRegistrant,
     forStaff: service.forStaff,
+    countUpcoming: service.countUpcoming,
   };
   return { feature, api };
 }

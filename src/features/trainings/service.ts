@@ -276,6 +276,9 @@ export function createTrainingService(deps: {
 
     find: (trainingId: number) => repo.findTraining(db, trainingId),
 
+    /** How many published trainings are still to start (/status). */
+    countUpcoming: () => repo.countUpcoming(db, clock()),
+
     /** Upcoming trainings, a page of them, with seats. */
     upcoming(page: number, perPage = TRAININGS_PER_PAGE): { views: TrainingView[]; total: number } {
       const now = clock();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { addOnboardedVolunteers, createE2eWorld, queryDb, type E2eWorld } from "../../helpers/e2e.js";
+import { addOnboardedVolunteers, createE2eWorld, queryDb, sendBroadcastThroughProcess, type E2eWorld } from "../../helpers/e2e.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID } from "../../helpers/flow.js";
 
 const COUNT = 200;
@@ -22,14 +22,7 @@ describe("a broadcast through the real process", () => {
   it("killed with SIGKILL halfway and restarted: every volunteer has the message exactly once and the report adds up", async () => {
     const { fake } = world;
     const first = await world.startBot();
-    fake.userSendsCommand(STAFF_ADMIN, "rundschreiben");
-    await fake.waitForBotMessage(STAFF_ADMIN, (m) => m.text?.includes("Neues Rundschreiben") ?? false);
-    fake.userSendsText(STAFF_ADMIN, TEXT);
-    const audience = await fake.waitForBotMessage(STAFF_ADMIN, (m) => m.text?.includes("Wer soll") ?? false);
-    fake.userClicksButton(STAFF_ADMIN, audience, `👥 Alle Ehrenamtlichen (${COUNT})`);
-    const summary = await fake.waitForBotMessage(STAFF_ADMIN, (m) => m.text?.includes(`an ${COUNT} Ehrenamtliche`) ?? false);
-    fake.userClicksButton(STAFF_ADMIN, summary, "📣 Jetzt senden");
-    await fake.waitForBotMessage(STAFF_ADMIN, (m) => m.text?.includes("geht jetzt") ?? false);
+    await sendBroadcastThroughProcess(fake, STAFF_ADMIN, TEXT, COUNT);
 
     const received = () => VOLUNTEERS.filter((id) => fake.botMessages(id).some((m) => m.text === TEXT)).length;
     await fake.waitForCall(() => received() >= COUNT / 2, { timeoutMs: 20_000 });

@@ -24,7 +24,7 @@ describe("staff", () => {
     const inGroup = await h.sentDuring(STAFF_CHAT_ID, () => h.handle(h.fake.userSendsCommand(STAFF_MEMBER, "status", undefined, { chatId: STAFF_CHAT_ID })));
     expect(inGroup[0]!.text).toContain("Lotsenbot läuft");
     const inPrivate = await h.sentDuring(STAFF_ADMIN, () => h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "status")));
-    expect(inPrivate[0]!.text).toContain("Nutzerinnen und Nutzer: 0");
+    expect(inPrivate[0]!.text).toContain("Ehrenamtliche: 0 aktiv, 0 blockiert");
     // Membership is cached: a second command asks Telegram no more.
     const lookups = h.fake.callsTo("getChatMember").length;
     await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "status"));
