@@ -101,3 +101,11 @@ export function readDateTime(input: string, timeZone: string): { date: Date } | 
   if (local.getUTCHours() !== hour || local.getUTCMinutes() !== minute || local.getUTCDate() !== day) return { error: "skipped" };
   return { date };
 }
+
+/**
+ * A number in the reader's locale ("1.234,5" / "1,234.5"), at most `digits` decimals. `grouping:
+ * false` for files that other programs read back ("1234,5").
+ */
+export function formatNumber(value: number, locale: Locale, options: { digits?: number; grouping?: boolean } = {}): string {
+  return new Intl.NumberFormat(LOCALE_TAGS[locale], { maximumFractionDigits: options.digits ?? 0, useGrouping: options.grouping ?? true }).format(value);
+}

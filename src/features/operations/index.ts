@@ -5,13 +5,27 @@ import { formatDateTime } from "../../core/format.js";
 import { staffArea, staffGroup, staffOnly } from "../../core/staff.js";
 import { countPendingUpdates } from "../../updates/repository.js";
 import type { AccountApi } from "../account/index.js";
+import { createAuditService } from "./audit.js";
+import type { ReportSources } from "./report.js";
+import { createStaffReports } from "./staff-reports.js";
+
+// For core/bot.ts: the audit log every feature writes to (FeatureDeps.audit).
+export { createAuditLog } from "./audit.js";
+export type { ReportSources } from "./report.js";
 
 /**
  * For whoever runs the bot and the team: `/status` (staff, in the staff group or a private chat;
  * silent in any other group), help in the staff group, and `/chatid` in any group to find the
  * id for STAFF_CHAT_ID while setting up.
  */
-export function operationsFeature(deps: FeatureDeps, uses: { account: Pick<AccountApi, "count"> }) {
+export function operationsFeature(
+  deps: FeatureDeps,
+  uses: {
+    account: Pick<AccountApi, "count">;
+    /** The figures of /statistik, from the features' public parts. */
+    reports?: ReportSources;
+  },
+) {
   const { config, db, clock } = deps;
 
   const staff = new Composer<BotContext>();
@@ -26,6 +40,10 @@ export function operationsFeature(deps: FeatureDeps, uses: { account: Pick<Accou
   });
   staffGroup(staff, config.staffChatId).command(["hilfe", "help", "start"], (ctx) => ctx.reply(ctx.t("help.staff")));
 
+  // The audit log (/protokoll, admins) and the statistics for the annual report (/statistik).
+  const audit = createAuditService({ db, clock });
+  if (uses.reports) staff.use(createStaffReports({ config, clock, logger: deps.logger, audit, sources: uses.reports }));
+
   const groups = new Composer<BotContext>();
   groups.chatType(["group", "supergroup", "channel"]).command("chatid", (ctx) => ctx.reply(ctx.t("staff.chatId", { id: ctx.chat.id })));
 
@@ -35,7 +53,11 @@ export function operationsFeature(deps: FeatureDeps, uses: { account: Pick<Accou
     commands: [
       { command: "status", scope: "staff", description: "commands.status", order: 90 },
       { command: "hilfe", scope: "staff", description: "commands.staffHelp", order: 100 },
+      { command: "statistik", scope: "staff", description: "commands.statistik", order: 92 },
+      { command: "protokoll", scope: "staff", description: "commands.protokoll", order: 94 },
     ],
+    jobs: [{ name: "operations.auditRetention", everyMs: 24 * 3_600_000, atStart: true, run: () => audit.expire() }],
+    personalData: { export: audit.exportPart, erase: audit.erasePart },
   };
   return { feature };
 }

@@ -100,6 +100,8 @@ describe("staff", () => {
       "teilnehmer",
       "bestaetigung",
       "status",
+      "statistik",
+      "protokoll",
       "hilfe",
     ]);
     expect(failedCalls(h.fake)).toEqual([]);
