@@ -16,7 +16,8 @@ export function activeVolunteerFigures(db: Db, until: Date): { total: number; by
     .leftJoin(municipalities, eq(municipalities.id, userMunicipalities.municipalityId))
     .where(active)
     .groupBy(municipalities.name)
-    .orderBy(sql`count(distinct ${users.id}) desc`, municipalities.name)
+    // Most first, those without a municipality last.
+    .orderBy(sql`${municipalities.name} is null`, sql`count(distinct ${users.id}) desc`, municipalities.name)
     .all();
   return { total, byMunicipality };
 }

@@ -1,4 +1,4 @@
-import { and, gte, lt, sql } from "drizzle-orm";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { municipalities, userMunicipalities } from "../../db/schema.js";
 import { ticketMessages, tickets } from "./schema.js";
@@ -51,17 +51,19 @@ export function questionFigures(db: Db, from: Date, to: Date): QuestionFigures {
   const byMunicipality = db
     .select({ municipality: municipalities.name, count: sql<number>`count(distinct ${tickets.id})` })
     .from(tickets)
-    .leftJoin(userMunicipalities, sql`${userMunicipalities.userId} = ${tickets.volunteerId}`)
-    .leftJoin(municipalities, sql`${municipalities.id} = ${userMunicipalities.municipalityId}`)
+    .leftJoin(userMunicipalities, eq(userMunicipalities.userId, tickets.volunteerId))
+    .leftJoin(municipalities, eq(municipalities.id, userMunicipalities.municipalityId))
     .where(inPeriod)
     .groupBy(municipalities.name)
-    .orderBy(sql`count(distinct ${tickets.id}) desc`, municipalities.name)
+    // Most first, those without a municipality last.
+    .orderBy(sql`${municipalities.name} is null`, sql`count(distinct ${tickets.id}) desc`, municipalities.name)
     .all();
-  const firstAnswer = sql<number | null>`(select min(${ticketMessages.createdAt}) from ${ticketMessages} where ${ticketMessages.ticketId} = ${tickets.id} and ${ticketMessages.direction} = 'out')`;
   const firstAnswerMs = db
-    .select({ ms: sql<number | null>`${firstAnswer} - ${tickets.createdAt}` })
+    .select({ ms: sql<number | null>`min(${ticketMessages.createdAt}) - ${tickets.createdAt}` })
     .from(tickets)
+    .leftJoin(ticketMessages, and(eq(ticketMessages.ticketId, tickets.id), eq(ticketMessages.direction, "out")))
     .where(inPeriod)
+    .groupBy(tickets.id)
     .all()
     .flatMap((row) => (row.ms === null ? [] : [Math.max(0, row.ms)]))
     .sort((a, b) => a - b);

@@ -1,4 +1,4 @@
-import { and, asc, gte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { trainingRegistrations, trainings } from "./schema.js";
 
@@ -20,21 +20,23 @@ export interface TrainingFigures {
 
 /** The trainings that started (or would have: cancelled ones) in [from, to), in order of their start. */
 export function trainingFigures(db: Db, from: Date, to: Date): TrainingFigures[] {
-  const count = (status: string) =>
-    sql<number>`(select count(*) from ${trainingRegistrations} where ${trainingRegistrations.trainingId} = ${trainings.id} and ${trainingRegistrations.status} = ${status})`;
+  const count = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(${condition}), 0)`;
+  const r = trainingRegistrations;
   return db
     .select({
       title: trainings.title,
       startsAt: trainings.startsAt,
       status: trainings.status,
       capacity: trainings.capacity,
-      registered: count("registered"),
-      waitlisted: count("waitlisted"),
-      cancelledRegistrations: count("cancelled"),
-      attended: sql<number | null>`case when ${trainings.attendanceSavedAt} is null then null else (select count(*) from ${trainingRegistrations} where ${trainingRegistrations.trainingId} = ${trainings.id} and ${trainingRegistrations.attended} = 1) end`,
+      registered: count(sql`${r.status} = 'registered'`),
+      waitlisted: count(sql`${r.status} = 'waitlisted'`),
+      cancelledRegistrations: count(sql`${r.status} = 'cancelled'`),
+      attended: sql<number | null>`case when ${trainings.attendanceSavedAt} is null then null else ${count(sql`${r.attended} = 1`)} end`,
     })
     .from(trainings)
+    .leftJoin(r, eq(r.trainingId, trainings.id))
     .where(and(gte(trainings.startsAt, from), lt(trainings.startsAt, to)))
+    .groupBy(trainings.id)
     .orderBy(asc(trainings.startsAt), asc(trainings.id))
     .all();
 }
