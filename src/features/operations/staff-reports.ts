@@ -67,6 +67,11 @@ export function createStaffReports(deps: { config: Config; clock: () => Date; lo
 
   where.command("protokoll", async (ctx) => {
     if (!(await requireAdmin(ctx))) return;
+    // It names team members: shown to the admin alone, not to everyone in the staff group.
+    if (ctx.chat.type !== "private") {
+      await ctx.reply(ctx.t("operations.audit.privateOnly", { bot: ctx.me.username }), { link_preview_options: { is_disabled: true } });
+      return;
+    }
     const view = await auditView(ctx, 0);
     await ctx.reply(view.text, { reply_markup: view.reply_markup });
   });
@@ -96,10 +101,14 @@ export function createStaffReports(deps: { config: Config; clock: () => Date; lo
     await ctx.replyWithDocument(new InputFile(Buffer.from(reportCsv(report, format), "utf8"), `${ctx.t("operations.stats.fileName")}-${span}.csv`), {
       caption: ctx.t("operations.stats.csvCaption"),
     });
-    // The audit log names staff members: only for admins, as in /protokoll.
+    // The audit log names staff members: only for admins, and only in their private chat, as /protokoll.
     if ((await ctx.staffRole()) !== "admin") return;
     const rows = audit.between(period.from, period.to);
     if (rows.length === 0) return;
+    if (ctx.chat?.type !== "private") {
+      await ctx.reply(ctx.t("operations.audit.csvPrivateOnly"));
+      return;
+    }
     const names = await staffNames(ctx.api, rows);
     await ctx.replyWithDocument(new InputFile(Buffer.from(auditCsv(rows, { ...format, names }), "utf8"), `${ctx.t("operations.audit.fileName")}-${span}.csv`), {
       caption: ctx.t("operations.audit.csvCaption", { count: rows.length }),

@@ -269,13 +269,20 @@ describe("/statistik", () => {
     expect(h.fake.callsTo("sendDocument")).toHaveLength(0);
   });
 
-  it("sends admins the period's audit log as a second file; staff members get none", async () => {
+  it("sends admins the period's audit log as a second file in their private chat; staff members get none", async () => {
     h.db.$client
       .prepare("insert into audit_log (at, actor_id, action, object_id, details) values (?, ?, 'ticket.closed', 3, '{\"topic\":\"asyl\"}')")
       .run(at("2025-12-16T09:00:00Z"), STAFF_MEMBER);
     const member = await statistik(STAFF_MEMBER, "01.12.2025 31.12.2025");
     expect(member.map((m) => m.document?.file_name ?? "text")).toEqual(["text", "statistik-2025-12-01_2025-12-31.csv"]);
-    const admin = await statistik(STAFF_ADMIN, "01.12.2025 31.12.2025");
+    // In the staff group every member would see it: a hint instead.
+    const inGroup = await statistik(STAFF_ADMIN, "01.12.2025 31.12.2025");
+    expect(inGroup.map((m) => m.document?.file_name ?? m.text)).toEqual([
+      expect.stringContaining("Statistik"),
+      "statistik-2025-12-01_2025-12-31.csv",
+      "Das Protokoll der Team-Aktionen im Zeitraum bekommen Admins als CSV-Datei, wenn sie /statistik im privaten Chat mit mir senden.",
+    ]);
+    const admin = await statistik(STAFF_ADMIN, "01.12.2025 31.12.2025", STAFF_ADMIN);
     expect(admin.map((m) => m.document?.file_name ?? "text")).toEqual(["text", "statistik-2025-12-01_2025-12-31.csv", "protokoll-2025-12-01_2025-12-31.csv"]);
     const rows = parse(await fileText(admin[2]), { bom: true }) as string[][];
     expect(rows).toEqual([
