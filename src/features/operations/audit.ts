@@ -4,6 +4,7 @@ import { csvDocument } from "../../core/csv.js";
 import { formatDateTime } from "../../core/format.js";
 import { escapeHtml } from "../../core/html.js";
 import type { Translate } from "../../core/i18n.js";
+import { truncate } from "../../core/text.js";
 import type { Db } from "../../db/client.js";
 import {
   auditEntriesBetween,
@@ -60,6 +61,8 @@ export type AuditService = ReturnType<typeof createAuditService>;
 export function describeAuditEntry(row: Pick<AuditRow, "action" | "objectId" | "details">, t: Translate): string {
   const details: AuditDetails = row.details ?? {};
   const values: Record<string, string | number> = { ...details, id: row.objectId ?? "" };
+  // A page of ten entries stays within one message, whatever the titles' length.
+  for (const key of ["name", "title"]) if (typeof details[key] === "string") values[key] = truncate(details[key], 80);
   if (typeof details.topic === "string") values.topic = t(`topics.${details.topic}`, { defaultValue: details.topic });
   if (typeof details.audience === "string") values.audience = t(`operations.audit.audience.${details.audience}`, { defaultValue: details.audience });
   if (typeof details.fields === "string") {

@@ -3,6 +3,7 @@ import { csvDocument } from "../../core/csv.js";
 import { formatDate, formatDay, formatNumber } from "../../core/format.js";
 import { escapeHtml } from "../../core/html.js";
 import type { Translate } from "../../core/i18n.js";
+import { truncate } from "../../core/text.js";
 import type { BroadcastFigures } from "../broadcasts/index.js";
 import type { QuestionFigures } from "../questions/index.js";
 import type { TrainingFigures } from "../trainings/index.js";
@@ -121,7 +122,8 @@ export function reportMessage(report: Report, f: ReportFormat): string {
       lines.push(
         t("operations.stats.trainings.line", {
           day: formatDay(training.startsAt, locale, f.timeZone),
-          title: training.title,
+          // Cut, so ten lines and 28 municipalities twice stay within one message (the CSV has it whole).
+          title: truncate(training.title, 60),
           registered: n(training.registered),
           waitlisted: n(training.waitlisted),
           attended: training.attended === null ? t("operations.stats.trainings.notRecorded") : n(training.attended),

@@ -18,6 +18,7 @@ const ENGLISH_STAFF = 502;
 const VOLUNTEER = 3999;
 
 const MIN = 60_000;
+const DAY_MS = 24 * 60 * MIN;
 const HOUR = 60 * MIN;
 const at = (isoUtc: string) => new Date(isoUtc).getTime();
 
@@ -224,6 +225,32 @@ describe("/statistik", () => {
     const tap = h.fake.userClicksButton(STAFF_MEMBER, choice!, "Eigener Zeitraum");
     await h.handle(tap);
     expect(h.fake.callbackAnswer(tap.callback_query!.id)?.text).toContain("/statistik 01.01.2026 31.12.2026");
+  });
+
+  it("a busy year stays within one message (long titles cut, ten trainings shown); the CSV has everything whole", async () => {
+    const sql = h.db.$client;
+    const places = sql.prepare("select id, name from municipalities order by id").all() as Array<{ id: number; name: string }>;
+    expect(places).toHaveLength(28);
+    places.forEach((place, i) => {
+      const id = 5000 + i;
+      sql.prepare("insert into users (id, first_name, consented_at, onboarded_at, status, created_at, updated_at) values (?, 'V', 0, 0, 'active', 0, 0)").run(id);
+      sql.prepare("insert into user_municipalities (user_id, municipality_id, created_at) values (?, ?, 0)").run(id, place.id);
+      const created = at("2025-03-01T10:00:00Z") + i * MIN;
+      sql.prepare("insert into tickets (volunteer_id, source_key, topic, volunteer_label, created_at, last_volunteer_at) values (?, ?, 'sonstiges', 'V.', ?, ?)").run(id, `busy:${i}`, created, created);
+    });
+    const long = (i: number) => `Schulung ${i + 1} <&> ${"Lange Überschrift ".repeat(11)}`.trim().slice(0, 200);
+    for (let i = 0; i < 12; i++) addTraining(h.db, { title: long(i), startsAt: new Date(at("2025-04-01T08:00:00Z") + i * DAY_MS) });
+    const [message, csv] = await statistik(STAFF_MEMBER, "01.01.2025 31.12.2025");
+    expect(message!.text!.length).toBeLessThan(4096);
+    expect(message!.text).toContain("… und 4 weitere (alle in der CSV-Datei)");
+    expect(message!.text).toContain("Nach Gemeinde: Sonthofen 4, Immenstadt i. Allgäu 3, Oberstdorf 3, Altusried 1, ");
+    const rows = parse(await fileText(csv), { bom: true, relax_column_count: true }) as string[][];
+    const titles = rows.slice(rows.findIndex((row) => row[0] === "Datum") + 1).map((row) => row[1]);
+    expect(titles).toHaveLength(14);
+    expect(titles).toContain(long(11));
+    // All 28 municipalities and "ohne Gemeinde".
+    expect(rows.filter((row) => row[0] === "Fragen nach Gemeinde")).toHaveLength(29);
+    expect(failedCalls(h.fake)).toEqual([]);
   });
 
   it("an empty period has zeros and no answer time", async () => {
