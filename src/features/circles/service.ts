@@ -46,12 +46,12 @@ export function createCirclesService(deps: {
     listPublic: () => listCircles(db).filter((circle) => circle.published).map(publicView),
     find: (id: number) => findCircle(db, id),
     nameTaken: (name: string, exceptId?: number) => circleNameTaken(db, name, exceptId),
-    save: (id: number | undefined, draft: CircleDraft, by: number) => {
+    /** `key`: what made the save (the tap), so the audit log has one line even if it is saved again after a crash. */
+    save: (id: number | undefined, draft: CircleDraft, by: number, key?: string) => {
       const circleId = saveCircle(db, id, draft, { by, at: clock() });
       if (circleId !== undefined) {
-        // A circle is created once (a repeated save finds the line); changes are logged like the change log.
         const created = id === undefined;
-        deps.audit?.record({ actorId: by, action: created ? "circle.created" : "circle.changed", objectId: circleId, details: { name: draft.name }, ...(created ? { key: "once" } : {}) });
+        deps.audit?.record({ actorId: by, action: created ? "circle.created" : "circle.changed", objectId: circleId, details: { name: draft.name }, key: created ? "once" : key });
       }
       return circleId;
     },
