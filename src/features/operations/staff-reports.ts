@@ -14,7 +14,7 @@ import { buildReport, reportCsv, reportMessage, type ReportSources } from "./rep
 import { parsePeriod, presetPeriod, PRESETS, type Period, type Preset } from "./statistics.js";
 
 /** Entries on one page of /protokoll. */
-export const AUDIT_PAGE_SIZE = 10;
+const AUDIT_PAGE_SIZE = 10;
 
 /**
  * `/protokoll` (admins of the staff chat: the audit log, newest first, paged) and `/statistik`
@@ -95,6 +95,7 @@ export function createStaffReports(deps: { config: Config; clock: () => Date; lo
   async function sendReport(ctx: BotContext, period: Period): Promise<void> {
     const format = { t: ctx.t, locale: ctx.locale, timeZone: config.timezone };
     const report = buildReport(deps.sources, period, deps.clock());
+    // File names sort by date: 2026-12-01 (Swedish writes dates the ISO way).
     const day = (date: Date) => date.toLocaleDateString("sv-SE", { timeZone: config.timezone });
     const span = `${day(period.from)}_${day(new Date(period.to.getTime() - 1))}`;
     await ctx.reply(reportMessage(report, format));
