@@ -23,7 +23,7 @@ export function operationsFeature(
   uses: {
     account: Pick<AccountApi, "count">;
     /** The figures of /statistik, from the features' public parts. */
-    reports?: ReportSources;
+    reports: ReportSources;
   },
 ) {
   const { config, db, clock } = deps;
@@ -42,7 +42,7 @@ export function operationsFeature(
 
   // The audit log (/protokoll, admins) and the statistics for the annual report (/statistik).
   const audit = createAuditService({ db, clock });
-  if (uses.reports) staff.use(createStaffReports({ config, clock, logger: deps.logger, audit, sources: uses.reports }));
+  staff.use(createStaffReports({ config, clock, logger: deps.logger, audit, sources: uses.reports }));
 
   const groups = new Composer<BotContext>();
   groups.chatType(["group", "supergroup", "channel"]).command("chatid", (ctx) => ctx.reply(ctx.t("staff.chatId", { id: ctx.chat.id })));
