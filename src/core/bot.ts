@@ -11,7 +11,7 @@ import { broadcastsFeature } from "../features/broadcasts/index.js";
 import { circlesFeature } from "../features/circles/index.js";
 import { deliveryFeature } from "../features/delivery/index.js";
 import { faqFeature } from "../features/faq/index.js";
-import { operationsFeature, type HealthReport } from "../features/operations/index.js";
+import { createAuditLog, operationsFeature, type HealthReport } from "../features/operations/index.js";
 import { questionsFeature } from "../features/questions/index.js";
 import { trainingsFeature } from "../features/trainings/index.js";
 import type { Logger } from "../logger.js";
@@ -108,7 +108,9 @@ export function createBot(deps: BotDeps): LotsenBot {
     onLookupError: (error, userId) => logger.warn({ err: error, userId }, "staff lookup failed"),
   });
   const i18n = createI18n({ operator: config.operatorName, staffTitle: config.staffTitle, retentionDays: config.questions.retentionDays });
-  const featureDeps: FeatureDeps = { config, db, clock, logger, i18n, staff, api: bot.api, deliveryApi };
+  // Staff actions, recorded by the features and kept by the operations feature (/protokoll).
+  const audit = createAuditLog({ db, clock, onError: (error) => logger.error({ err: error }, "could not write an audit entry") });
+  const featureDeps: FeatureDeps = { config, db, clock, logger, i18n, staff, api: bot.api, deliveryApi, audit };
 
   // The features, in install order. Adding a capability is one line here (and its folder); one
   // that uses another gets that feature's public part (`api`) here too.
@@ -127,15 +129,22 @@ export function createBot(deps: BotDeps): LotsenBot {
   });
   const trainings = trainingsFeature(featureDeps, { account: account.api, circles: circles.api, delivery: delivery.api });
   const questions = questionsFeature(featureDeps, { account: account.api, circles: circles.api, faq: faq.api });
+  const broadcasts = broadcastsFeature(featureDeps, { account: account.api, circles: circles.api, trainings: trainings.api, delivery: delivery.api });
+  const reports = {
+    questions: questions.api.statistics,
+    trainings: trainings.api.statistics,
+    broadcasts: broadcasts.api.statistics,
+    activeVolunteers: account.api.activeVolunteers,
+  };
   const runtime = deps.runtime ?? createRuntimeRecord(clock);
-  const operations = operationsFeature(featureDeps, { account: account.api, questions: questions.api, trainings: trainings.api, delivery: delivery.api, runtime });
+  const operations = operationsFeature(featureDeps, { account: account.api, questions: questions.api, trainings: trainings.api, delivery: delivery.api, runtime, reports });
   const features: Feature[] = [
     account.feature,
     questions.feature,
     faq.feature,
     circles.feature,
     delivery.feature,
-    broadcastsFeature(featureDeps, { account: account.api, circles: circles.api, trainings: trainings.api, delivery: delivery.api }).feature,
+    broadcasts.feature,
     trainings.feature,
     operations.feature,
   ];

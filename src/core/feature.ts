@@ -3,6 +3,7 @@ import type { Api, Middleware, MiddlewareFn } from "grammy";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
+import type { AuditLog } from "./audit.js";
 import type { BotContext, ConversationContext } from "./context.js";
 import type { FlowExit } from "./flow.js";
 import type { I18n } from "./i18n.js";
@@ -27,6 +28,8 @@ export interface FeatureDeps {
    * Calls carry no default parse mode (they relay people's messages with their entities).
    */
   deliveryApi: Api;
+  /** Where staff actions are recorded (core/audit.ts; stored by the operations feature). */
+  audit: AuditLog;
 }
 
 /**

@@ -102,7 +102,10 @@ export function readDateTime(input: string, timeZone: string): { date: Date } | 
   return { date };
 }
 
-/** "12,3" / "12.3": a number with at most `digits` decimals, as people read it. */
-export function formatNumber(value: number, locale: Locale, digits = 1): string {
-  return new Intl.NumberFormat(LOCALE_TAGS[locale], { maximumFractionDigits: digits }).format(value);
+/**
+ * A number in the reader's locale ("1.234,5" / "1,234.5"), at most `digits` decimals. `grouping:
+ * false` for files that other programs read back ("1234,5").
+ */
+export function formatNumber(value: number, locale: Locale, options: { digits?: number; grouping?: boolean } = {}): string {
+  return new Intl.NumberFormat(LOCALE_TAGS[locale], { maximumFractionDigits: options.digits ?? 0, useGrouping: options.grouping ?? true }).format(value);
 }

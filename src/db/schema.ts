@@ -12,3 +12,4 @@ export * from "../features/circles/schema.js";
 export * from "../features/delivery/schema.js";
 export * from "../features/broadcasts/schema.js";
 export * from "../features/trainings/schema.js";
+export * from "../features/operations/audit-schema.js";

@@ -10,6 +10,7 @@ import { createPrivacy } from "./privacy.js";
 import { seedMunicipalities } from "./seed.js";
 import { createAccountService } from "./service.js";
 import { createSettings, type SettingsExtension } from "./settings.js";
+import { activeVolunteerFigures } from "./statistics-repository.js";
 
 // For entry points that run without a bot (the circles CLI): the municipalities as the bot seeds them.
 export { OBERALLGAEU_MUNICIPALITIES, seedMunicipalities } from "./seed.js";
@@ -81,6 +82,8 @@ export function accountFeature(
     noticeAudienceByMunicipality: account.noticeAudienceByMunicipality,
     receivesNotices: account.receivesNotices,
     firstNames: account.firstNames,
+    /** Active volunteers per municipality, onboarded before `until` (/statistik: counts only). */
+    activeVolunteers: (until: Date) => activeVolunteerFigures(deps.db, until),
   };
   return { feature, api };
 }

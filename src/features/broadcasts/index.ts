@@ -4,6 +4,9 @@ import type { DeliveryApi } from "../delivery/index.js";
 import { BROADCAST_COMPOSE, BROADCAST_COMPOSE_EXIT, createBroadcastComposer } from "./compose.js";
 import { BROADCAST_KIND, createBroadcastService, type CircleAudienceSource, type TrainingAudienceSource } from "./service.js";
 import { createBroadcastNotices, createBroadcastStaff } from "./staff.js";
+import { broadcastFigures, type BroadcastFigures } from "./statistics-repository.js";
+
+export type { BroadcastFigures } from "./statistics-repository.js";
 
 /**
  * Broadcasts (Rundschreiben): staff write or forward a message, choose who gets it (all
@@ -28,6 +31,7 @@ export function broadcastsFeature(
     circles: uses.circles,
     trainings: uses.trainings,
     delivery: uses.delivery,
+    audit: deps.audit,
   });
   const staff = createBroadcastStaff(service, deps.config);
   const notices = createBroadcastNotices({ service, api: deps.api, i18n: deps.i18n, config: deps.config, logger: deps.logger, localeOf: uses.account.localeOf });
@@ -43,5 +47,12 @@ export function broadcastsFeature(
     ],
     personalData: { export: service.exportPart, erase: service.erasePart },
   };
-  return { feature };
+
+  /** What other features use: the figures of a period for /statistik (aggregates only). */
+  const api = {
+    statistics: (from: Date, to: Date): BroadcastFigures => broadcastFigures(deps.db, from, to),
+  };
+  return { feature, api };
 }
+
+export type BroadcastsApi = ReturnType<typeof broadcastsFeature>["api"];

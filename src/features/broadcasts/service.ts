@@ -1,4 +1,5 @@
 import type { Locale } from "../../config.js";
+import type { AuditLog } from "../../core/audit.js";
 import { csvDocument } from "../../core/csv.js";
 import type { Db } from "../../db/client.js";
 import type { AccountApi } from "../account/index.js";
@@ -53,6 +54,7 @@ export function createBroadcastService(deps: {
   circles: CircleAudienceSource;
   trainings: TrainingAudienceSource;
   delivery: DeliveryApi;
+  audit?: AuditLog;
 }) {
   const { db, account, circles, trainings, delivery } = deps;
 
@@ -143,6 +145,13 @@ export function createBroadcastService(deps: {
         groups: groups.length,
         createdAt: deps.clock(),
       });
+      deps.audit?.record({
+        actorId: input.authorId,
+        action: "broadcast.sent",
+        objectId: queued.jobId,
+        details: { audience: input.audience.kind, recipients: volunteers.length + groups.length },
+        key: "once",
+      });
       return { queued: true, jobId: queued.jobId, volunteers: volunteers.length, groups: groups.length };
     },
 
@@ -179,7 +188,12 @@ export function createBroadcastService(deps: {
       });
     },
 
-    stop: (jobId: number) => delivery.stop(jobId, "stopped by staff"),
+    /** Stops a scheduled or running broadcast; `staffId`: who, for the audit log (a job stops once). */
+    stop: (jobId: number, staffId?: number) => {
+      const stopped = delivery.stop(jobId, "stopped by staff");
+      if (stopped && staffId !== undefined) deps.audit?.record({ actorId: staffId, action: "broadcast.stopped", objectId: jobId });
+      return stopped;
+    },
 
     /** The rows that did not arrive, as CSV: first names (groups: their circle) and the reason, no texts. */
     failuresCsv(jobId: number, labels: { group: string; unknown: string; status: (status: string) => string; header: [string, string, string] }): string {

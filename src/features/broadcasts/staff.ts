@@ -70,7 +70,7 @@ export function createBroadcastStaff(service: BroadcastService, config: Config) 
     const view = service.view(id);
     const stoppable = view !== undefined && (view.job.status === "running" || view.job.status === "scheduled" || view.job.endReason === "stopped by staff");
     await ctx.answerCallbackQuery({ text: ctx.t(stoppable ? "broadcasts.stop.done" : "broadcasts.stop.tooLate", { id }) });
-    service.stop(id);
+    service.stop(id, ctx.from.id);
     const { text, reply_markup } = listMessage(ctx);
     await ignoreNotModified(ctx.editMessageText(text, { reply_markup }));
   });

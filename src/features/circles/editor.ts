@@ -1,4 +1,5 @@
 import { InlineKeyboard } from "grammy";
+import { updateKey } from "../../core/audit.js";
 import type { BotConversation, ConversationContext } from "../../core/context.js";
 import { escapeHtml } from "../../core/html.js";
 import { stillStaff, waitInFlow, type FlowExit } from "../../core/flow.js";
@@ -55,12 +56,11 @@ export function createCircleEditor(service: CirclesService) {
     }
     for (;;) {
       const preview = await previewCircle(io, draft, id, municipalities);
-      const choice = (
-        await io.buttons(
-          t("circles.staff.preview", { card: circleCard(preview, io.cardOptions()) }),
-          previewKeyboard(io, id !== undefined, preview.telegramChatId !== null),
-        )
-      ).button;
+      const tapped = await io.buttons(
+        t("circles.staff.preview", { card: circleCard(preview, io.cardOptions()) }),
+        previewKeyboard(io, id !== undefined, preview.telegramChatId !== null),
+      );
+      const choice = tapped.button;
       if (choice.action === "s") {
         // Staff membership may have ended while the flow ran: asked again before any write.
         if (!(await stillStaff(conversation, ctx))) return;
@@ -70,7 +70,9 @@ export function createCircleEditor(service: CirclesService) {
           continue;
         }
         const saved = draft;
-        const savedId = await conversation.external(() => service.save(id, saved, staffId) ?? null);
+        // The tap on "Speichern" keys the audit entry: saved again after a crash, it is logged once.
+        const tap = updateKey(tapped.ctx.update);
+        const savedId = await conversation.external(() => service.save(id, saved, staffId, tap) ?? null);
         // Removed meanwhile (by another staff member or an import): nothing was written.
         await io.say(savedId === null ? t("circles.gone") : t("circles.staff.saved", { name: draft.name }));
         return;

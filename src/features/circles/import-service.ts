@@ -78,13 +78,14 @@ export function createImportConfirmation(db: Db, store: KeyValueStore<PendingImp
       return pending.state === "applied" ? { kind: "apply", summary: pending.summary, done: true } : { kind: "cancel", done: true };
     },
 
-    /** Applies the waiting file and remembers the tap, in one transaction; nothing if not waiting. */
-    apply(staffId: number, token: number, tapId: string, change: Change): void {
-      db.transaction(() => {
+    /** Applies the waiting file and remembers the tap, in one transaction; nothing (undefined) if not waiting. */
+    apply(staffId: number, token: number, tapId: string, change: Change): ImportSummary | undefined {
+      return db.transaction(() => {
         const pending = current(staffId, token);
-        if (pending?.state !== "waiting") return;
+        if (pending?.state !== "waiting") return undefined;
         const summary = replaceAllCircles(db, pending.circles, change);
         store.write(key(staffId), { token, state: "applied", tapId, summary });
+        return summary;
       });
     },
 

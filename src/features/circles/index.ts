@@ -24,6 +24,7 @@ export function circlesFeature(deps: FeatureDeps, uses: { account: Pick<AccountA
     clock: deps.clock,
     municipalities: uses.account.municipalities,
     municipalityIdsOf: uses.account.municipalityIds,
+    audit: deps.audit,
   });
   const directory = createDirectory(service);
   const linking = createGroupLinking(service);

@@ -1,3 +1,4 @@
+import type { AuditLog } from "../../core/audit.js";
 import type { Db } from "../../db/client.js";
 import { sqliteKeyValueStore } from "../../db/key-value.js";
 import { checkCirclesCsv, createImportConfirmation, exportCirclesCsv, type PendingImport } from "./import-service.js";
@@ -31,6 +32,7 @@ export function createCirclesService(deps: {
   municipalities: () => NamedMunicipality[];
   /** The municipalities a person chose (account's). */
   municipalityIdsOf: (userId: number) => number[];
+  audit?: AuditLog;
 }) {
   const { db, clock } = deps;
   // A checked CSV file waiting for "Übernehmen", per staff member (key: their id = their private
@@ -44,15 +46,34 @@ export function createCirclesService(deps: {
     listPublic: () => listCircles(db).filter((circle) => circle.published).map(publicView),
     find: (id: number) => findCircle(db, id),
     nameTaken: (name: string, exceptId?: number) => circleNameTaken(db, name, exceptId),
-    save: (id: number | undefined, draft: CircleDraft, by: number) => saveCircle(db, id, draft, { by, at: clock() }),
-    remove: (id: number, by: number) => deleteCircle(db, id, { by, at: clock() }),
+    /** `key`: what made the save (the tap), so the audit log has one line even if it is saved again after a crash. */
+    save: (id: number | undefined, draft: CircleDraft, by: number, key?: string) => {
+      const circleId = saveCircle(db, id, draft, { by, at: clock() });
+      if (circleId !== undefined) {
+        const created = id === undefined;
+        deps.audit?.record({ actorId: by, action: created ? "circle.created" : "circle.changed", objectId: circleId, details: { name: draft.name }, key: created ? "once" : key });
+      }
+      return circleId;
+    },
+    remove: (id: number, by: number) => {
+      const name = deleteCircle(db, id, { by, at: clock() });
+      if (name !== undefined) deps.audit?.record({ actorId: by, action: "circle.removed", objectId: id, details: { name } });
+      return name;
+    },
     /** Checks a whole CSV file: its circles and what taking it over would change, or its problems. */
     checkCsv: (file: string | Uint8Array) => checkCirclesCsv(db, file, deps.municipalities()),
     /** A checked file waits for the staff member's "Übernehmen" (see createImportConfirmation). */
     imports: {
       hold: imports.hold,
       decide: imports.decide,
-      apply: (staffId: number, token: number, tapId: string) => imports.apply(staffId, token, tapId, { by: staffId, at: clock() }),
+      apply: (staffId: number, token: number, tapId: string) => {
+        const summary = imports.apply(staffId, token, tapId, { by: staffId, at: clock() });
+        if (summary) {
+          const { created, updated, deleted } = summary;
+          deps.audit?.record({ actorId: staffId, action: "circle.imported", objectId: null, details: { created, updated, deleted } });
+        }
+        return summary;
+      },
       cancel: imports.cancel,
     },
     exportCsv: () => exportCirclesCsv(db),

@@ -97,7 +97,7 @@ export function createBrowser(service: FaqService, staffChatId: number | undefin
       case "confirmDelete":
         // Deleting is idempotent and the list to show comes from the button: a replay after a
         // crash does and shows the same.
-        service.delete(action.id);
+        service.delete(action.id, ctx.from!.id);
         await ctx.answerCallbackQuery({ text: ctx.t("faq.deleted") });
         return edit(ctx, listView(ctx, action.topic, action.page, staff));
       case "draft": {

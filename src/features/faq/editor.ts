@@ -126,7 +126,7 @@ async function save(
   const id = await conversation.external(() => {
     if (entryId === undefined) return service.create(valid, staffId, draftKey)?.id ?? null;
     const { ticketId: _ticket, ...fields } = valid;
-    return service.update(entryId, { ...fields, staffId })?.id ?? null;
+    return service.update(entryId, { ...fields, staffId }, draftKey)?.id ?? null;
   });
   if (id === null) {
     await ctx.reply(ctx.t("faq.notFound"));

@@ -17,7 +17,7 @@ export { seedExampleFaq } from "./seed.js";
  * write and edit them (also from a ticket's answer), and new questions are matched against them.
  */
 export function faqFeature(deps: FeatureDeps) {
-  const service = createFaqService({ db: deps.db, clock: deps.clock });
+  const service = createFaqService({ db: deps.db, clock: deps.clock, audit: deps.audit });
   const browser = createBrowser(service, deps.config.staffChatId);
   const startDraft = createDraftStarter(service, browser.enterEditor);
 

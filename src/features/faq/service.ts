@@ -1,4 +1,5 @@
 import type { Locale } from "../../config.js";
+import type { AuditLog } from "../../core/audit.js";
 import type { Db } from "../../db/client.js";
 import { sqliteKeyValueStore } from "../../db/key-value.js";
 import {
@@ -15,7 +16,7 @@ import { FAQ_MATCH_LIMIT, validFaqDraft, type FaqDraft, type FaqPrefill } from "
 import type { Topic } from "./topics.js";
 
 /** The FAQ: entries by topic, full-text matches for new questions, drafts handed over from tickets. */
-export function createFaqService(deps: { db: Db; clock: () => Date }) {
+export function createFaqService(deps: { db: Db; clock: () => Date; audit?: AuditLog }) {
   const { db } = deps;
   // Drafts handed from a ticket to a staff member's private chat (key `<ticket>:<staff id>`, so
   // erasing the staff member's chat data removes them too).
@@ -35,10 +36,26 @@ export function createFaqService(deps: { db: Db; clock: () => Date }) {
       const valid = validFaqDraft(draft);
       if (!valid) return undefined;
       const { ticketId, ...fields } = valid;
-      return createFaqEntry(db, { ...fields, sourceTicketId: ticketId ?? null, draftKey: draftKey ?? null, staffId });
+      const entry = createFaqEntry(db, { ...fields, sourceTicketId: ticketId ?? null, draftKey: draftKey ?? null, staffId });
+      // An entry is created once: a repeated save finds the line written the first time.
+      deps.audit?.record({ actorId: staffId, action: "faq.created", objectId: entry.id, details: { topic: entry.topic, locale: entry.locale }, key: "once" });
+      return entry;
     },
-    update: (id: number, changes: FaqEntryChanges) => updateFaqEntry(db, id, changes),
-    delete: (id: number) => deleteFaqEntry(db, id),
+    /** `key`: the editor's session, so a save repeated after a crash adds no second line to the audit log. */
+    update: (id: number, changes: FaqEntryChanges, key?: string) => {
+      const entry = updateFaqEntry(db, id, changes);
+      if (entry) deps.audit?.record({ actorId: changes.staffId, action: "faq.changed", objectId: id, details: { topic: entry.topic, locale: entry.locale }, key });
+      return entry;
+    },
+    /** Deletes an entry (a repeated delete is harmless); `staffId`: who, for the audit log. */
+    delete: (id: number, staffId?: number) => {
+      const entry = findFaqEntry(db, id);
+      const deleted = deleteFaqEntry(db, id);
+      if (deleted && entry && staffId !== undefined) {
+        deps.audit?.record({ actorId: staffId, action: "faq.deleted", objectId: id, details: { topic: entry.topic, locale: entry.locale } });
+      }
+      return deleted;
+    },
     drafts: {
       put: (ticketId: number, staffId: number, prefill: FaqPrefill) => drafts.write(`${ticketId}:${staffId}`, prefill),
       get: (ticketId: number, staffId: number) => drafts.read(`${ticketId}:${staffId}`),

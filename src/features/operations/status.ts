@@ -49,7 +49,7 @@ export function createStatusReply(deps: Pick<FeatureDeps, "config" | "db" | "clo
         version,
         since: when(sources.runtime.startedAt),
         uptime: ctx.t("staff.uptime", { days: Math.floor(minutes / 1440), hours: Math.floor(minutes / 60) % 24, minutes: minutes % 60 }),
-        size: formatNumber(databaseSize(db) / (1024 * 1024), ctx.locale),
+        size: formatNumber(databaseSize(db) / (1024 * 1024), ctx.locale, { digits: 1 }),
         active: people.active,
         blocked: people.blocked,
         tickets: sources.questions.countUnclosed(),

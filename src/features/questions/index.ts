@@ -8,7 +8,10 @@ import { questionJobs } from "./jobs.js";
 import { TicketRelay } from "./relay.js";
 import { createQuestionsService } from "./service.js";
 import { createStaffSide } from "./staff.js";
+import { questionFigures, type QuestionFigures } from "./statistics-repository.js";
 import { createVolunteerSide, startQuestion } from "./volunteer.js";
+
+export type { QuestionFigures } from "./statistics-repository.js";
 
 /**
  * Questions to the Lotsin team: a volunteer's question (guided flow or `/frage <text>`) becomes a
@@ -20,7 +23,7 @@ export function questionsFeature(
   uses: { account: AccountApi; circles: Pick<CirclesApi, "publishedNamesCovering">; faq: FaqApi },
 ) {
   const { config, logger, clock } = deps;
-  const service = createQuestionsService({ db: deps.db, config, clock });
+  const service = createQuestionsService({ db: deps.db, config, clock, audit: deps.audit });
   const relay = new TicketRelay({ api: deps.deliveryApi, service, account: uses.account, circles: uses.circles, config, i18n: deps.i18n, logger, clock });
   const staffChatId = config.staffChatId;
 
@@ -67,8 +70,12 @@ export function questionsFeature(
     idle: () => relay.idle(),
     stop: () => relay.stop(),
   };
-  /** What other features use: how many tickets are not closed (/status). */
-  const api = { countUnclosed: service.countUnclosed };
+
+  /** What other features use: how many tickets are not closed (/status), the figures of a period for /statistik (aggregates only). */
+  const api = {
+    countUnclosed: service.countUnclosed,
+    statistics: (from: Date, to: Date): QuestionFigures => questionFigures(deps.db, from, to),
+  };
   return { feature, api };
 }
 

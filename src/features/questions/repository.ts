@@ -292,11 +292,14 @@ export function assignTicket(db: Db, ticketId: number, staffId: number, staffNam
     .run();
 }
 
-export function closeTicket(db: Db, ticketId: number, staffId: number, now: Date): void {
-  db.update(tickets)
-    .set({ status: "closed", closedAt: now, closedBy: staffId, waitingSince: null })
-    .where(and(eq(tickets.id, ticketId), ne(tickets.status, "closed")))
-    .run();
+/** Closes a ticket; true if this closed it (false: closed already, or no such ticket). */
+export function closeTicket(db: Db, ticketId: number, staffId: number, now: Date): boolean {
+  return (
+    db.update(tickets)
+      .set({ status: "closed", closedAt: now, closedBy: staffId, waitingSince: null })
+      .where(and(eq(tickets.id, ticketId), ne(tickets.status, "closed")))
+      .run().changes > 0
+  );
 }
 
 export function rateTicket(db: Db, ticketId: number, volunteerId: number, helpful: boolean): boolean {

@@ -1,10 +1,11 @@
 import type { Config } from "../../config.js";
+import type { AuditLog } from "../../core/audit.js";
 import type { Db } from "../../db/client.js";
 import * as tickets from "./repository.js";
 import { checkNewQuestion } from "./rules.js";
 
 /** Questions to the Lotsin team: tickets, their messages, the out-of-office notice, retention. */
-export function createQuestionsService(deps: { db: Db; config: Config; clock: () => Date }) {
+export function createQuestionsService(deps: { db: Db; config: Config; clock: () => Date; audit?: AuditLog }) {
   const { db, clock } = deps;
   const limits = deps.config.questions;
   return {
@@ -43,7 +44,12 @@ export function createQuestionsService(deps: { db: Db; config: Config; clock: ()
     setStaffPlaceWithQuestion: (ticketId: number, place: { staffThreadId: number | null; staffHeaderMessageId: number }, messageId: number) =>
       tickets.setStaffPlaceWithQuestion(db, ticketId, place, messageId, clock()),
     assign: (ticketId: number, staffId: number, staffName: string) => tickets.assignTicket(db, ticketId, staffId, staffName),
-    close: (ticketId: number, staffId: number) => tickets.closeTicket(db, ticketId, staffId, clock()),
+    /** Closes the ticket; the audit log gets a line the one time it really closes (a replay finds it closed). */
+    close: (ticketId: number, staffId: number) => {
+      if (!tickets.closeTicket(db, ticketId, staffId, clock())) return;
+      const topic = tickets.findTicket(db, ticketId)?.topic ?? "";
+      deps.audit?.record({ actorId: staffId, action: "ticket.closed", objectId: ticketId, details: { topic } });
+    },
     rate: (ticketId: number, volunteerId: number, helpful: boolean) => tickets.rateTicket(db, ticketId, volunteerId, helpful),
     open: () => tickets.openTickets(db),
     waiting: () => tickets.waitingTickets(db),

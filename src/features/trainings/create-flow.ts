@@ -1,4 +1,5 @@
 import type { InlineKeyboard } from "grammy";
+import { updateKey } from "../../core/audit.js";
 import type { BotConversation, ConversationContext } from "../../core/context.js";
 import { formatDateTime } from "../../core/format.js";
 import { stillStaff, waitInFlow, type FlowExit } from "../../core/flow.js";
@@ -210,8 +211,9 @@ export function createTrainingEditor(service: TrainingService) {
         return;
       }
       const id = trainingId!;
+      const actor = { id: tap.from!.id, key: updateKey(tap.update) };
       const saved = await conversation.external(() => {
-        const result = service.update(id, changes);
+        const result = service.update(id, changes, actor);
         if ("closed" in result) return { closed: result.closed, told: 0 };
         return { closed: null, told: result.told };
       });

@@ -4,9 +4,11 @@ import type { DeliveryApi } from "../delivery/index.js";
 import { createNoticeRenderer } from "./notices.js";
 import { createTrainingService, TRAINING_NOTICE_KIND, type CircleSource } from "./service.js";
 import { createTrainingStaff } from "./staff.js";
+import { trainingFigures, type TrainingFigures } from "./statistics-repository.js";
 import { createVolunteerTrainings } from "./volunteer.js";
 
 export type { TrainingAudience } from "./schema.js";
+export type { TrainingFigures } from "./statistics-repository.js";
 // For the local sandbox (src/sandbox): an upcoming example training.
 export { seedExampleTraining } from "./seed.js";
 
@@ -34,6 +36,7 @@ export function trainingsFeature(
     circles: uses.circles,
     delivery: uses.delivery,
     renderNotice,
+    audit: deps.audit,
   });
   uses.delivery.register(TRAINING_NOTICE_KIND, { eligible: service.eligible });
   const volunteer = createVolunteerTrainings({ service, config: deps.config, clock: deps.clock });
@@ -59,6 +62,8 @@ export function trainingsFeature(
     isRegistrant: service.isRegistrant,
     forStaff: service.forStaff,
     countUpcoming: service.countUpcoming,
+    /** The trainings of a period with their counts, for /statistik (no names). */
+    statistics: (from: Date, to: Date): TrainingFigures[] => trainingFigures(deps.db, from, to),
   };
   return { feature, api };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { AuditLog } from "../../core/audit.js";
 import type { Db } from "../../db/client.js";
 import { sqliteKeyValueStore } from "../../db/key-value.js";
 import type { AccountApi } from "../account/index.js";
@@ -99,6 +100,7 @@ export function createTrainingService(deps: {
   circles: CircleSource;
   delivery: DeliveryApi;
   renderNotice: RenderNotice;
+  audit?: AuditLog;
 }) {
   const { db, clock, account, circles, delivery } = deps;
 
@@ -223,6 +225,8 @@ export function createTrainingService(deps: {
       const training =
         existing ??
         repo.insertTraining(db, { ...draft, key, status: "published", version: 0, createdBy: authorId, createdAt: now, updatedAt: now });
+      // Created once: a replay finds the training and the line written the first time.
+      deps.audit?.record({ actorId: authorId, action: "training.created", objectId: training.id, details: { title: training.title }, key: "once" });
       const queued = delivery.enqueue({
         kind: TRAINING_NOTICE_KIND,
         key: `training.announce:${training.id}`,
@@ -237,7 +241,12 @@ export function createTrainingService(deps: {
      * Changes a training. A new time or place raises its version and tells everyone registered
      * or waitlisted (once per version); a larger capacity moves people up from the waitlist.
      */
-    update(trainingId: number, changes: Partial<TrainingDraft>): { training: Training; told: number } | { closed: "notFound" | "cancelled" } {
+    update(
+      trainingId: number,
+      changes: Partial<TrainingDraft>,
+      /** Who changed it, and what made the change (audit log; the same key is logged once). */
+      actor?: { id: number; key?: string },
+    ): { training: Training; told: number } | { closed: "notFound" | "cancelled" } {
       const before = repo.findTraining(db, trainingId);
       if (!before) return { closed: "notFound" };
       if (before.status === "cancelled") return { closed: "cancelled" };
@@ -248,6 +257,10 @@ export function createTrainingService(deps: {
         (changes.onlineUrl !== undefined && changes.onlineUrl !== before.onlineUrl);
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { ...changes, updatedAt: now, ...(moved ? { version: before.version + 1 } : {}) })!;
+      if (actor) {
+        const details = { title: training.title, fields: Object.keys(changes).sort().join(", ") };
+        deps.audit?.record({ actorId: actor.id, action: "training.changed", objectId: trainingId, details, key: actor.key });
+      }
       const told = moved ? notify("changed", training, `training.changed:${training.id}:${training.version}`) : 0;
       if (moved) {
         reannounce(training);
@@ -263,12 +276,13 @@ export function createTrainingService(deps: {
     },
 
     /** Cancels a training: registered and waitlisted people are told; an announcement still going out stops. */
-    cancel(trainingId: number): { training: Training } | { closed: "notFound" | "cancelled" } {
+    cancel(trainingId: number, actorId?: number): { training: Training } | { closed: "notFound" | "cancelled" } {
       const before = repo.findTraining(db, trainingId);
       if (!before) return { closed: "notFound" };
       if (before.status === "cancelled") return { closed: "cancelled" };
       const now = clock();
       const training = repo.updateTraining(db, trainingId, { status: "cancelled", cancelledAt: now, updatedAt: now, version: before.version + 1 })!;
+      if (actorId !== undefined) deps.audit?.record({ actorId, action: "training.cancelled", objectId: trainingId, details: { title: training.title }, key: "once" });
       for (const announcement of openAnnouncements(trainingId)) delivery.stop(announcement.id, "training cancelled");
       notify("cancelled", training, `training.cancelled:${trainingId}`);
       return { training };
@@ -371,8 +385,13 @@ export function createTrainingService(deps: {
       return status !== undefined && (statuses as readonly string[]).includes(status);
     },
 
-    saveAttendance(trainingId: number, attendedUserIds: readonly number[]): void {
+    /** `actor`: who saved, and what made it (audit log: counts only; the same key is logged once). */
+    saveAttendance(trainingId: number, attendedUserIds: readonly number[], actor?: { id: number; key?: string; seated: number }): void {
       repo.saveAttendance(db, trainingId, attendedUserIds, clock());
+      if (actor) {
+        const title = repo.findTraining(db, trainingId)?.title ?? "";
+        deps.audit?.record({ actorId: actor.id, action: "training.attendance", objectId: trainingId, details: { title, present: attendedUserIds.length, seated: actor.seated }, key: actor.key });
+      }
     },
 
     /** The certificate of a person for a training they attended: issued once, the same number after. */

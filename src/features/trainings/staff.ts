@@ -1,5 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import type { Config } from "../../config.js";
+import { updateKey } from "../../core/audit.js";
 import { onCallback } from "../../core/callback-data.js";
 import type { BotContext } from "../../core/context.js";
 import type { CommandSpec, FlowDefinition } from "../../core/feature.js";
@@ -122,7 +123,7 @@ export function createTrainingStaff(deps: {
     // Reply first, write last: a replay finds it cancelled and says the same (the notice is keyed, queued once).
     const told = service.registrantIds(id).length;
     await ctx.reply(ctx.t("trainings.staff.cancelTraining.done", { title: training.title, count: told }));
-    service.cancel(id);
+    service.cancel(id, ctx.from.id);
   });
 
   async function sendAttendees(ctx: BotContext, training: Training): Promise<void> {
@@ -209,7 +210,7 @@ export function createTrainingStaff(deps: {
     const present = everyone.filter((userId) => !absent.has(userId));
     // Out of those who hold a seat now (a tick kept for someone who gave theirs back does not count).
     await ignoreNotModified(ctx.editMessageText(ctx.t("trainings.staff.attendance.saved", { title: training.title, present: present.length, count: everyone.length })));
-    service.saveAttendance(id, present);
+    service.saveAttendance(id, present, { id: ctx.from.id, key: updateKey(ctx.update), seated: everyone.length });
   });
 
   where.command("bestaetigung", staffOnly, async (ctx) => {

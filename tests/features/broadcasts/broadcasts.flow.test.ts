@@ -7,6 +7,7 @@ import { register, unregister } from "../../../src/features/trainings/repository
 import { runInEffectScope } from "../../../src/updates/effects-fetch.js";
 import { journalUpdates, markUpdateDone } from "../../../src/updates/repository.js";
 import { routeUpdate } from "../../../src/updates/routing.js";
+import { auditEntries } from "../../helpers/audit.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
 import { seedTraining } from "../../helpers/trainings.js";
@@ -488,6 +489,8 @@ describe("/rundschreiben", () => {
     for (const id of VOLUNTEERS) expect(copiesIn(id)).toHaveLength(1);
     expect(h.fake.botMessages(STAFF_ADMIN).filter((m) => m.text?.includes("geht jetzt"))).toHaveLength(1);
     expect(h.fake.botMessages(STAFF_ADMIN).length).toBe(replies + 1);
+    // One line in the audit log, though the tap was handled twice.
+    expect(auditEntries(h.db)).toEqual([["broadcast.sent", STAFF_ADMIN, 1, { audience: "all", recipients: 4 }]]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 });

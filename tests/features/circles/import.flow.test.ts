@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Message } from "grammy/types";
 import fs from "node:fs";
 import { saveCircle } from "../../../src/features/circles/repository.js";
+import { auditEntries } from "../../helpers/audit.js";
 import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, type FlowHarness } from "../../helpers/flow.js";
 import { askQuestion } from "../../helpers/questions.js";
 import { onboard } from "../../helpers/onboard.js";
@@ -75,6 +76,7 @@ describe("CSV import and export", () => {
       { action: "create", changed_by: null },
       { action: "import", changed_by: STAFF_ADMIN },
     ]);
+    expect(auditEntries(h.db)).toEqual([["circle.imported", STAFF_ADMIN, null, { created: 0, updated: 3, deleted: 2 }]]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 

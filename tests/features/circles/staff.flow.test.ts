@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { closeDb } from "../../../src/db/client.js";
 import { deleteCircle, saveCircle } from "../../../src/features/circles/repository.js";
+import { auditEntries } from "../../helpers/audit.js";
 import { freshDb } from "../../helpers/db.js";
 import { buttonTexts, createFlowHarness, failedCalls, STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, type FlowHarness } from "../../helpers/flow.js";
 
@@ -72,6 +73,7 @@ describe("staff keep the circle directory", () => {
       { name: "Wertach" },
     ]);
     expect(query("select action, changed_by from circle_changes where circle_id = ?", circle!.id)).toEqual([{ action: "create", changed_by: STAFF_ADMIN }]);
+    expect(auditEntries(h.db)).toEqual([["circle.created", STAFF_ADMIN, circle!.id, { name: "Kreis <Wertach> & Freunde 😀" }]]);
     expect(query("select count(*) n from sessions")).toEqual([{ n: 0 }]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
@@ -101,6 +103,10 @@ describe("staff keep the circle directory", () => {
     expect(query("select action, changed_by from circle_changes where circle_name = 'Helferkreis Immenstadt' order by id")).toEqual([
       { action: "create", changed_by: null },
       { action: "delete", changed_by: STAFF_ADMIN },
+    ]);
+    expect(auditEntries(h.db).map(([action, actor, , details]) => [action, actor, details])).toEqual([
+      ["circle.changed", STAFF_ADMIN, { name: "Helferkreis Oberstdorf" }],
+      ["circle.removed", STAFF_ADMIN, { name: "Helferkreis Immenstadt" }],
     ]);
     expect(failedCalls(h.fake)).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { createDraftStarter } from "../../../src/features/faq/drafts.js";
 import { createFaqEntry } from "../../../src/features/faq/repository.js";
 import { createFaqService } from "../../../src/features/faq/service.js";
 import type { Topic } from "../../../src/features/faq/topics.js";
+import { auditEntries } from "../../helpers/audit.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { tempDir } from "../../helpers/db.js";
 import { onboard } from "../../helpers/onboard.js";
@@ -187,6 +188,8 @@ describe("FAQ for staff", () => {
     // And volunteers' search finds it.
     const found = h.db.$client.prepare("select rowid from faq_search where faq_search match 'wohnu*'").all();
     expect(found).toEqual([{ rowid: 1 }]);
+    // The audit log names the topic, not the text.
+    expect(auditEntries(h.db)).toEqual([["faq.created", STAFF_ADMIN, 1, { topic: "wohnen", locale: "de" }]]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
@@ -226,6 +229,7 @@ describe("FAQ for staff", () => {
         updated_by: STAFF_MEMBER,
       }),
     ]);
+    expect(auditEntries(h.db)).toEqual([["faq.changed", STAFF_MEMBER, entry.id, { topic: "wohnen", locale: "en" }]]);
     expect(failedCalls(h.fake)).toEqual([]);
   });
 

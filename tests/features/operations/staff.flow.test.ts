@@ -69,7 +69,7 @@ describe("staff", () => {
   it("keeps staff commands out of other groups, even when staff type them there", async () => {
     // A helper circle's group where a staff member is admin: the team's figures stay in the team.
     const sent = await h.sentDuring(OTHER_GROUP, async () => {
-      for (const command of ["status", "offen", "ticket", "schliessen", "kreise_export"]) {
+      for (const command of ["status", "offen", "ticket", "schliessen", "kreise_export", "statistik", "protokoll"]) {
         await h.handle(h.fake.userSendsCommand(STAFF_MEMBER, command, command === "ticket" ? "1" : undefined, { chatId: OTHER_GROUP }));
       }
     });
@@ -100,6 +100,8 @@ describe("staff", () => {
       "teilnehmer",
       "bestaetigung",
       "status",
+      "statistik",
+      "protokoll",
       "hilfe",
     ]);
     expect(failedCalls(h.fake)).toEqual([]);

@@ -3,6 +3,7 @@ import type { Message } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setUserMunicipality } from "../../../src/features/account/repository.js";
 import * as repo from "../../../src/features/trainings/repository.js";
+import { auditEntries } from "../../helpers/audit.js";
 import { STAFF_ADMIN, STAFF_CHAT_ID, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
 import { seedTraining as seedTrainingIn } from "../../helpers/trainings.js";
@@ -336,6 +337,7 @@ describe("/schulung_neu", () => {
     await h.handle({ ...tap, update_id: tap.update_id + 1000 });
     expect(trainingCount()).toBe(1);
     expect(jobCount()).toBe(1);
+    expect(auditEntries(h.db).map(([action, actor]) => [action, actor])).toEqual([["training.created", STAFF_ADMIN]]);
   });
 });
 
@@ -376,6 +378,11 @@ describe("/schulungen_verwalten", () => {
     await click(card, "✏️ Bearbeiten");
     await click(last(), "💾 Speichern");
     expect(last().text).toBe("Es hat sich nichts geändert; die Schulung bleibt, wie sie ist.");
+    // Two changes saved, one line each in the audit log (what changed, not to what); "nothing changed" none.
+    expect(auditEntries(h.db)).toEqual([
+      ["training.changed", STAFF_ADMIN, id, { title: "Traumasensibel begleiten", fields: "endsAt, startsAt" }],
+      ["training.changed", STAFF_ADMIN, id, { title: "Traumasensibel begleiten (Teil 1)", fields: "title" }],
+    ]);
     // A second seat: the first in line moves up.
     await click(card, "✏️ Bearbeiten");
     await click(last(), "✏️ Plätze");
