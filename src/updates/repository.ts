@@ -76,9 +76,10 @@ export function recordAttempt(db: Db, updateId: number): number {
 
 /**
  * Marks an update as done. Its payload (which may hold a message text) and its recorded effects
- * are dropped at once: they are only needed while the update may still be replayed.
+ * are dropped at once: they are only needed while the update may still be replayed
+ * (`effectsRecorded` false: a first attempt that recorded none, so there is nothing to drop).
  */
-export function markUpdateDone(db: Db, updateId: number, now: Date, withWrites?: () => void): void {
+export function markUpdateDone(db: Db, updateId: number, now: Date, withWrites?: () => void, effectsRecorded = true): void {
   db.transaction((tx) => {
     // Writes that belong to the update's outcome (a flow's state): done together, or not at all.
     withWrites?.();
@@ -86,7 +87,7 @@ export function markUpdateDone(db: Db, updateId: number, now: Date, withWrites?:
       .set({ status: "done", finishedAt: now, payload: null })
       .where(eq(updateJournal.updateId, updateId))
       .run();
-    tx.delete(updateEffects).where(eq(updateEffects.updateId, updateId)).run();
+    if (effectsRecorded) tx.delete(updateEffects).where(eq(updateEffects.updateId, updateId)).run();
   });
 }
 
