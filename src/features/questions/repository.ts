@@ -358,34 +358,30 @@ export function staffTracesOfVolunteer(db: Db, volunteerId: number): Array<{ thr
 }
 
 /** Tickets purged per transaction: within SQLite's limit of bound values, and short enough not to hold up updates. */
-const PURGE_BATCH = 500;
+export const PURGE_BATCH = 500;
 
 /**
  * Retention: the message contents of tickets closed before `closedBefore` are erased (the ticket
- * and its numbers stay for statistics), a batch at a time. Returns how many tickets were purged.
+ * and its numbers stay for statistics), at most `batch` tickets per call (call again until it
+ * returns less). Returns how many tickets were purged.
  */
-export function purgeClosedTicketContents(db: Db, closedBefore: Date, now: Date): number {
-  let purged = 0;
-  for (;;) {
-    const batch = db.transaction((tx) => {
-      const due = tx
-        .select({ id: tickets.id })
-        .from(tickets)
-        .where(and(eq(tickets.status, "closed"), lt(tickets.closedAt, closedBefore), isNull(tickets.contentPurgedAt)))
-        .limit(PURGE_BATCH)
-        .all()
-        .map((row) => row.id);
-      if (due.length === 0) return 0;
-      tx.update(ticketMessages)
-        .set({ text: null, entities: null, media: null })
-        .where(inArray(ticketMessages.ticketId, due))
-        .run();
-      tx.update(tickets).set({ contentPurgedAt: now }).where(inArray(tickets.id, due)).run();
-      return due.length;
-    });
-    purged += batch;
-    if (batch < PURGE_BATCH) return purged;
-  }
+export function purgeClosedTicketContents(db: Db, closedBefore: Date, now: Date, batch = PURGE_BATCH): number {
+  return db.transaction((tx) => {
+    const due = tx
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(and(eq(tickets.status, "closed"), lt(tickets.closedAt, closedBefore), isNull(tickets.contentPurgedAt)))
+      .limit(batch)
+      .all()
+      .map((row) => row.id);
+    if (due.length === 0) return 0;
+    tx.update(ticketMessages)
+      .set({ text: null, entities: null, media: null })
+      .where(inArray(ticketMessages.ticketId, due))
+      .run();
+    tx.update(tickets).set({ contentPurgedAt: now }).where(inArray(tickets.id, due)).run();
+    return due.length;
+  });
 }
 
 export function currentAbsence(db: Db, now: Date): StaffAbsence | undefined {

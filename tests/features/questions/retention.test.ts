@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { purgeClosedTicketContents } from "../../../src/features/questions/repository.js";
+import { PURGE_BATCH, purgeClosedTicketContents } from "../../../src/features/questions/repository.js";
 import { freshDb } from "../../helpers/db.js";
 
 const DAY = 86_400_000;
 
 describe("retention at the scale of a region", () => {
-  it("purges more closed tickets than SQLite takes bound values at once (33,000), each once, and none still open", () => {
+  it("purges more closed tickets than SQLite takes bound values at once (33,000) in batches, each once, and none still open", () => {
     const db = freshDb();
     const now = Date.now();
     const sqlite = db.$client;
@@ -23,7 +23,13 @@ describe("retention at the scale of a region", () => {
       }
     })();
 
-    expect(purgeClosedTicketContents(db, new Date(now - 180 * DAY), new Date(now))).toBe(closed);
+    const batches: number[] = [];
+    for (let batch = -1; batch !== 0; ) {
+      batch = purgeClosedTicketContents(db, new Date(now - 180 * DAY), new Date(now));
+      batches.push(batch);
+    }
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(closed);
+    expect(Math.max(...batches)).toBe(PURGE_BATCH);
     expect(sqlite.prepare("select count(*) as n from ticket_messages where text is not null").get()).toEqual({ n: 10 });
     expect(sqlite.prepare("select count(*) as n from tickets where content_purged_at is not null").get()).toEqual({ n: closed });
     expect(purgeClosedTicketContents(db, new Date(now - 180 * DAY), new Date(now))).toBe(0);
