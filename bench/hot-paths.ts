@@ -12,6 +12,7 @@ import { RateBudget } from "../src/core/rate-budget.js";
 import { closeDb, openDb, type Db } from "../src/db/client.js";
 import { FakeTelegram, UploadedFile } from "../src/sandbox/fake-telegram/index.js";
 import { UpdatePipeline } from "../src/updates/pipeline.js";
+import { lastJournaledUpdateId } from "../src/updates/repository.js";
 import { inProcessFetch, round, silent, stats, STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, tempDbFile, TOKEN, type RecordedCall, type Results, type Stats } from "./lib.js";
 
 const WARMUP = 60;
@@ -194,6 +195,8 @@ export async function createWorld(databasePath = tempDbFile(), options: { seed?:
     ],
   });
   const db = openDb(databasePath);
+  // A database used before (the scale part's process run) has these update ids in its journal.
+  fake.advanceUpdateIds((lastJournaledUpdateId(db) ?? 0) + 1);
   const config = createConfig({ BOT_TOKEN: TOKEN, STAFF_CHAT_ID: String(STAFF_CHAT_ID), DATABASE_PATH: databasePath, LOG_LEVEL: "silent", QUESTION_COOLDOWN_SECONDS: "0" });
   const world = {} as World;
   // What is measured here is the work per update; Telegram's limits (30 messages/s) would cap

@@ -13,6 +13,8 @@ import { round, rssMb, sleep, STAFF_ADMIN, STAFF_CHAT_ID, stats, tempDbFile, typ
 
 const SIZES = { volunteers: 20_000, tickets: 100_000, messagesPerTicket: 5, trainings: 500, registrations: 20_000, deliveries: 50_000, faq: 300 };
 const FIRST_USER = 5_000_000;
+/** RETENTION_DAYS' default. */
+const RETENTION_DAYS = 180;
 const SAMPLES = 150;
 /** A path stops sampling after this long (a slow one still gets its figure). */
 const PATH_BUDGET_MS = 20_000;
@@ -32,7 +34,7 @@ export function seedRegion(db: Db): void {
     for (let i = 0; i < SIZES.volunteers; i += 2) municipality.run(FIRST_USER + i, now, i % 28);
 
     const ticket = sqlite.prepare(
-      "insert into tickets (id, volunteer_id, source_key, topic, volunteer_label, status, staff_thread_id, staff_header_message_id, created_at, last_volunteer_at, waiting_since, closed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "insert into tickets (id, volunteer_id, source_key, topic, volunteer_label, status, staff_thread_id, staff_header_message_id, created_at, last_volunteer_at, waiting_since, closed_at, content_purged_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     const message = sqlite.prepare(
       "insert into ticket_messages (ticket_id, direction, author_id, text, volunteer_message_id, staff_message_id, delivery, created_at, delivered_at) values (?, ?, ?, ?, ?, ?, 'delivered', ?, ?)",
@@ -42,10 +44,14 @@ export function seedRegion(db: Db): void {
       const created = now - (SIZES.tickets - t) * 300_000;
       // Most are closed; the newest 200 are open or answered.
       const status = t > SIZES.tickets - 200 ? (t % 2 === 0 ? "open" : "answered") : "closed";
-      ticket.run(t, volunteer, `m:${volunteer}:${t}`, "arbeit", `Vol ${t}`, status, 1_000_000 + t, 2_000_000 + t, created, created, status === "open" ? created : null, status === "closed" ? created + DAY : null);
+      const closedAt = status === "closed" ? created + DAY : null;
+      // A region in steady state: the retention job (180 days) has erased the contents of older closed questions.
+      const purged = closedAt !== null && closedAt < now - RETENTION_DAYS * DAY;
+      ticket.run(t, volunteer, `m:${volunteer}:${t}`, "arbeit", `Vol ${t}`, status, 1_000_000 + t, 2_000_000 + t, created, created, status === "open" ? created : null, closedAt, purged ? now - DAY : null);
       for (let m = 0; m < SIZES.messagesPerTicket; m++) {
         const incoming = m % 2 === 0;
-        message.run(t, incoming ? "in" : "out", incoming ? volunteer : STAFF_ADMIN, `${word(t + m)} und ${word(t * 7 + m)}: eine Nachricht von etwa sechzig Zeichen Länge.`, incoming ? t * 10 + m : null, 3_000_000 + t * 10 + m, created + m * 1000, created + m * 1000);
+        const text = purged ? null : `${word(t + m)} und ${word(t * 7 + m)}: eine Nachricht von etwa sechzig Zeichen Länge.`;
+        message.run(t, incoming ? "in" : "out", incoming ? volunteer : STAFF_ADMIN, text, incoming ? t * 10 + m : null, 3_000_000 + t * 10 + m, created + m * 1000, created + m * 1000);
       }
     }
 
