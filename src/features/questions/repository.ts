@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { prepared } from "../../db/prepared.js";
 import {
   staffAbsence,
   ticketMessages,
@@ -54,12 +55,33 @@ export function fileTicket(db: Db, input: NewTicket, now: Date): { ticket: Ticke
   });
 }
 
+// The lookups of every question, answer and follow-up, compiled once.
+const ticketById = (db: Db) =>
+  db
+    .select()
+    .from(tickets)
+    .where(eq(tickets.id, sql.placeholder("id")))
+    .prepare();
+const ticketByThread = (db: Db) =>
+  db
+    .select()
+    .from(tickets)
+    .where(eq(tickets.staffThreadId, sql.placeholder("threadId")))
+    .prepare();
+const ticketByVolunteerMessage = (db: Db) =>
+  db
+    .select({ ticket: tickets })
+    .from(ticketMessages)
+    .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
+    .where(and(eq(tickets.volunteerId, sql.placeholder("volunteerId")), eq(ticketMessages.volunteerMessageId, sql.placeholder("messageId"))))
+    .prepare();
+
 export function findTicket(db: Db, id: number): Ticket | undefined {
-  return db.select().from(tickets).where(eq(tickets.id, id)).get();
+  return prepared(db, ticketById).get({ id });
 }
 
 export function findTicketByThread(db: Db, threadId: number): Ticket | undefined {
-  return db.select().from(tickets).where(eq(tickets.staffThreadId, threadId)).get();
+  return prepared(db, ticketByThread).get({ threadId });
 }
 
 /** The ticket a staff-group message belongs to: its header, any message relayed either way, or a notice. */
@@ -79,12 +101,7 @@ export function addTicketNotice(db: Db, ticketId: number, staffMessageId: number
 
 /** The ticket a message in a volunteer's private chat belongs to (their own or the bot's copy). */
 export function findTicketByVolunteerMessage(db: Db, volunteerId: number, messageId: number): Ticket | undefined {
-  return db
-    .select({ ticket: tickets })
-    .from(ticketMessages)
-    .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
-    .where(and(eq(tickets.volunteerId, volunteerId), eq(ticketMessages.volunteerMessageId, messageId)))
-    .get()?.ticket;
+  return prepared(db, ticketByVolunteerMessage).get({ volunteerId, messageId })?.ticket;
 }
 
 export function findVolunteerMessage(db: Db, volunteerId: number, messageId: number): TicketMessage | undefined {
