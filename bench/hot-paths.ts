@@ -153,16 +153,20 @@ function adapt(value: unknown, from: Ids, to: Ids, key = ""): unknown {
   return value;
 }
 
-function createBareBot(w: World, template: { update: Update; calls: RecordedCall[] }, errors: { count: number }) {
+function createBareBot(w: World, template: { update: Update; calls: RecordedCall[] }, errors: { count: number; last?: string }) {
   const bot = new Bot(TOKEN, { botInfo: w.fake.botInfo, client: { fetch: inProcessFetch(w.fake) as never } });
   const from = idsOf(template.update);
   bot.use(async (ctx) => {
     const to = idsOf(ctx.update);
     for (const call of template.calls) {
+      const params = adapt(call.params, from, to) as Record<string, unknown>;
+      // An edit of the same message to the same text would be refused ("not modified").
+      if (call.method === "editMessageText" && typeof params.text === "string") params.text += ` ${ctx.update.update_id}`;
       try {
-        await (ctx.api.raw as unknown as Record<string, (p: unknown) => Promise<unknown>>)[call.method]!(adapt(call.params, from, to));
-      } catch {
+        await (ctx.api.raw as unknown as Record<string, (p: unknown) => Promise<unknown>>)[call.method]!(params);
+      } catch (error) {
         errors.count++;
+        errors.last = `${call.method}: ${String(error)}`;
       }
     }
   });
@@ -311,7 +315,7 @@ export async function benchHotPaths(results: Results, options: { only?: string }
       const warmFailed = failures(w);
       await forget(w);
       const lotsen = await measureLotsen(w, path, measured);
-      const errors = { count: 0 };
+      const errors: { count: number; last?: string } = { count: 0 };
       const bare = createBareBot(w, template!, errors);
       for (const user of take(WARMUP)) {
         seedVolunteers(w, [user]);
@@ -341,7 +345,7 @@ export async function benchHotPaths(results: Results, options: { only?: string }
           bareFailedCalls: errors.count,
         },
       });
-      if (lotsen.failed + warmFailed > 0 || errors.count > 0) console.log(`   (failed calls: Lotsenbot ${lotsen.failed + warmFailed}, bare ${errors.count}; calls per update: ${calls})`);
+      if (lotsen.failed + warmFailed > 0 || errors.count > 0) console.log(`   (failed calls: Lotsenbot ${lotsen.failed + warmFailed}, bare ${errors.count}${errors.last ? `, e.g. ${errors.last.slice(0, 120)}` : ""}; calls per update: ${calls})`);
     }
   } finally {
     w.bot.stop();
