@@ -57,7 +57,7 @@ export async function startProcess(fixture: Fixture, script: string, env: Record
       TELEGRAM_API_ROOT: fixture.server.url,
       DATABASE_PATH: fixture.databasePath,
       STAFF_CHAT_ID: String(STAFF_CHAT_ID),
-      LOG_LEVEL: "warn",
+      // The default log level (info, a line per update), as in production; stdout is discarded.
       ...env,
     },
     stdio: ["ignore", "ignore", "inherit"],
