@@ -1,8 +1,6 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations, createConversation } from "@grammyjs/conversations";
-import { apiThrottler } from "@grammyjs/transformer-throttler";
-import { Api, Bot, Composer, type ApiClientOptions, type Transformer } from "grammy";
+import { Api, Bot, Composer, type ApiClientOptions } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import nodeFetch from "node-fetch";
 import type { Config } from "../config.js";
@@ -31,6 +29,7 @@ import { htmlByDefault } from "./html.js";
 import { createI18n, type I18n } from "./i18n.js";
 import type { Job } from "./jobs.js";
 import { createMainMenu } from "./menu.js";
+import { pacedSending } from "./paced-sending.js";
 import { RateBudget, spendingFetch } from "./rate-budget.js";
 import { StaffDirectory } from "./staff.js";
 
@@ -45,30 +44,6 @@ export interface BotDeps {
   fetch?: NonNullable<ApiClientOptions["fetch"]>;
   /** Telegram's sending budget (engine tests pass one on a fake clock); default: MESSAGES_PER_SECOND on real time. */
   budget?: RateBudget;
-}
-
-/**
- * Telegram's limits: about 30 messages/s overall, about 1/s per private chat with short bursts
- * allowed, 20/min per group. Per chat this is a token bucket: a burst (a person tapping through a
- * flow) goes out at once, then one message a second (a group: one every 3 s) refills it.
- * A 429 that still happens is retried by auto-retry.
- */
-const THROTTLE = {
-  global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
-  out: { maxConcurrent: 1, reservoir: 30, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 1000, reservoirIncreaseMaximum: 30 },
-  group: { maxConcurrent: 1, reservoir: 20, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 3000, reservoirIncreaseMaximum: 20 },
-};
-
-/** Only calls that put something into a chat count against its limits; reads do not. */
-const LIMITED_METHODS = /^(send|copy|forward|edit)/;
-
-function throttleSending(throttler: Transformer): Transformer {
-  return (prev, method, payload, signal) =>
-    LIMITED_METHODS.test(method)
-      ? // The throttler runs queued calls from its own timers; binding keeps each call in the
-        // async context of the update that made it (the effects journal depends on that).
-        throttler(AsyncLocalStorage.bind(prev), method, payload, signal)
-      : prev(method, payload, signal);
 }
 
 export type LotsenBot = Bot<BotContext> & {
@@ -94,8 +69,8 @@ export function createBot(deps: BotDeps): LotsenBot {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
   // Telegram's budget, shared with the delivery engine: what the bot's own APIs send (replies,
-  // flows, the question relay) is spent from it without waiting (replies first), and the engine's
-  // queue fills the rest. Real time, not the (test-movable) clock: Telegram counts seconds.
+  // flows, the question relay) is spent from it without waiting for the engine's queue (replies
+  // first; only Telegram's own limits hold them back), and the engine's queue fills the rest. Real time, not the (test-movable) clock: Telegram counts seconds.
   const budget = deps.budget ?? new RateBudget({ perSecond: config.delivery.perSecond, now: () => Date.now() });
   const network = deps.fetch ?? (nodeFetch as unknown as NonNullable<ApiClientOptions["fetch"]>);
   const client: ApiClientOptions = {
@@ -105,15 +80,18 @@ export function createBot(deps: BotDeps): LotsenBot {
     fetch: createEffectsFetch(db, spendingFetch(budget, network)),
   };
   const bot = new Bot<BotContext>(config.botToken, { botInfo: deps.botInfo, client });
-  // The throttler sits closest to the network, so retries are throttled too. One throttler for
-  // the bot and the delivery API, so limits are shared (conversations: see below).
-  const throttler = throttleSending(apiThrottler(THROTTLE));
+  // Telegram's limits (about 30 messages/s overall, about 1/s per private chat with short bursts,
+  // 20 in any minute per group) from the same budget: a call within them goes out at once, only
+  // an empty bucket makes it wait (core/paced-sending.ts). Closest to the network, so retries are
+  // paced too; one for the bot and the delivery API, so they share each chat's line
+  // (conversations: see below). A 429 that still happens is retried by auto-retry.
+  const pacing = pacedSending(budget);
   const retry = autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 });
-  bot.api.config.use(throttler, retry, htmlByDefault);
+  bot.api.config.use(pacing, retry, htmlByDefault);
   // Work with its own queue in the database: rather than keep a person waiting through a long
   // backoff, it retries once, then reports the message as queued and tries again later.
   const deliveryApi = new Api(config.botToken, client);
-  deliveryApi.config.use(throttler, autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 10, rethrowHttpErrors: true }));
+  deliveryApi.config.use(pacing, autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 10, rethrowHttpErrors: true }));
 
   const staff = new StaffDirectory({
     staffChatId: config.staffChatId,
@@ -185,10 +163,10 @@ export function createBot(deps: BotDeps): LotsenBot {
       storage: flowStorage(db, clock),
       plugins: [
         // Conversations build their own Api objects, with the recorder that answers replayed
-        // calls innermost: a transformer added here also sees every replayed call. A throttler
+        // calls innermost: a transformer added here also sees every replayed call. Pacing
         // here would count all earlier calls of the flow again on each step (a 20-step flow
         // stalled for 20 s per step), so flows, which write into one chat at a person's pace,
-        // get the retry on 429 only.
+        // get the retry on 429 only (their real calls are counted by the budget's fetch).
         async (ctx, next) => {
           ctx.api.config.use(retry, htmlByDefault);
           await next();

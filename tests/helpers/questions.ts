@@ -35,3 +35,14 @@ export function ticketRow(h: FlowHarness, id: number) {
 export function ticketMessageRows(h: FlowHarness, ticketId: number) {
   return h.db.$client.prepare("select * from ticket_messages where ticket_id = ? order by id").all(ticketId) as Array<Record<string, unknown>>;
 }
+
+/** The text quoted in a message (a ticket's header quotes a plain-text question), if any. */
+export function quotedIn(message: Message | undefined): string | undefined {
+  const quote = message?.entities?.find((entity) => entity.type === "blockquote");
+  return quote && message!.text!.slice(quote.offset, quote.offset + quote.length);
+}
+
+/** Staff-group messages that show this volunteer text: a copy of its own, or quoted in a header. */
+export function showing(messages: Message[], text: string): Message[] {
+  return messages.filter((m) => m.text === text || quotedIn(m) === text);
+}

@@ -200,9 +200,10 @@ describe("the sandbox in Chromium", () => {
     expect(await page.evaluate("document.activeElement?.textContent")).toBe("💾 Als FAQ speichern");
     // Its message was not edited, so the same button is there: no longer shown as pressed.
     await expect.poll(() => saveFaq.getAttribute("class")).not.toContain("pressed");
+    // The question is quoted under its header (one message), escaped: shown as written.
     const copy = botMessage(groupPane(), "Darf sie eine Ausbildung anfangen?");
-    expect(await copy.locator(".text").textContent()).toBe(HOSTILE);
-    expect(await copy.locator(".text b, .text script").count()).toBe(0);
+    expect(await copy.locator(".text blockquote").textContent()).toBe(HOSTILE);
+    expect(await copy.locator(".text blockquote b, .text script").count()).toBe(0);
     await send(groupPane(), ANSWER);
     await groupPane().locator("li.msg.from-me", { hasText: "Kein HTML" }).waitFor();
     await shot("staff-answered");

@@ -77,7 +77,8 @@ describe("the sandbox process", () => {
     await second.waitFor(ANNA, (view) => view.messages.filter((m) => card(m.text)).length === 2);
     // Staff answer in the topic made before the restart; the answer reaches Anna.
     const staffView = await second.chat(STAFF_GROUP);
-    const copy = staffView.messages.find((m) => m.text === "Wo gibt es einen Deutschkurs für Anfänger?")!;
+    // The question is quoted under its header: staff reply to that message.
+    const copy = staffView.messages.find((m) => m.text?.endsWith("\n\nWo gibt es einen Deutschkurs für Anfänger?"))!;
     await second.post("/api/send", { as: 9001, chat: STAFF_GROUP, text: "Bei der VHS Sonthofen.", replyTo: copy.message_id });
     await second.waitFor(ANNA, (view) => view.messages.some((m) => m.text?.includes("Bei der VHS Sonthofen.") ?? false));
     expect(await second.sandbox.kill("SIGINT")).toBe(0);

@@ -50,7 +50,7 @@ export function createFollowUps(deps: { service: QuestionsService; relay: Ticket
       relay.deliverSoon(ticket.id);
       queued = tickets.hasQueuedIncoming(ticket.id);
     } else {
-      queued = (await relay.deliver(ticket.id)).waitingForStaff > 0;
+      queued = (await relay.deliverPromptly(ticket.id)) > 0;
     }
     if (tickets.find(ticket.id)?.status !== statusBefore) await relay.refreshHeader(ticket.id);
     // One confirmation per album, not one per photo.

@@ -2,6 +2,7 @@ import type { Api, InlineKeyboard } from "grammy";
 import type { MessageEntity } from "grammy/types";
 import type { Config, Locale } from "../../config.js";
 import { formatDateTime } from "../../core/format.js";
+import { escapeHtml } from "../../core/html.js";
 import type { I18n, Translate } from "../../core/i18n.js";
 import {
   describeTelegramError as describe,
@@ -10,6 +11,7 @@ import {
   isTelegramError,
   isUnreachable,
 } from "../../core/telegram-errors.js";
+import { truncate } from "../../core/text.js";
 import type { Logger } from "../../logger.js";
 import { outsideEffectScope } from "../../updates/effects-fetch.js";
 import type { AccountApi } from "../account/index.js";
@@ -31,6 +33,8 @@ export interface RelayDeps {
   i18n: I18n;
   logger: Logger;
   clock: () => Date;
+  /** How long a handler waits for its ticket's turn in the staff group before it answers (default REPLY_WAIT_MS). */
+  replyWaitMs?: number;
 }
 
 export interface DeliveryResult {
@@ -53,8 +57,21 @@ export const ALBUM_WAIT_MS = 1_500;
  */
 export const MAX_REFUSED_ATTEMPTS = 5;
 
+/** How often one ticket's delivery waits out a 429 in the staff lane before it is left to the retry job. */
+const MAX_FLOOD_RETRIES = 3;
+
 /** A ticket's header names at most this many municipalities and circles each ("A, B, C +2"). */
 const HEADER_LIST_MAX = 3;
+
+/**
+ * How long a volunteer's message waits for its turn in the staff group before the volunteer is
+ * answered anyway ("saved, will be delivered"): the staff group takes 20 messages a minute, and a
+ * person is not kept waiting behind a burst of other people's questions.
+ */
+export const REPLY_WAIT_MS = 2_000;
+
+/** Entities Telegram finds in a plain text by itself: a text with only these can be quoted as plain text. */
+const SELF_EVIDENT_ENTITIES = new Set(["url", "mention", "hashtag", "cashtag", "bot_command", "email", "phone_number"]);
 
 /**
  * Carries a ticket's messages between the volunteer's private chat and the staff group. Every
@@ -64,10 +81,26 @@ const HEADER_LIST_MAX = 3;
  *
  * In a forum staff group each ticket gets its own topic, headed by the ticket's header message;
  * otherwise the header is an ordinary message and the ticket's messages reply to it. Ids on both
- * sides are stored, so replies find their ticket without forward headers.
+ * sides are stored, so replies find their ticket without forward headers. A question that is one
+ * plain text is quoted in the header itself: one message instead of two.
+ *
+ * The staff group takes at most 20 messages a minute, so everything that goes there for a
+ * ticket's delivery and every redraw of a header waits in one line (the staff lane): ticket by
+ * ticket, oldest first, each whole (header and parts) before the next; a header's redraws are
+ * coalesced while they wait (the latest state is drawn). The lane runs apart from the update that
+ * filled it (whose handler answers the volunteer after at most REPLY_WAIT_MS), and resumes from
+ * the database (`pending`) after a restart. Answers to volunteers never wait in it.
  */
 export class TicketRelay {
+  /** Work on one ticket's place in the staff group (topic, header, notices), one at a time. */
   private readonly chains = new Map<number, Promise<unknown>>();
+  /** Answers to one ticket's volunteer, one at a time (never behind the staff lane). */
+  private readonly answerChains = new Map<number, Promise<unknown>>();
+  /** The end of the staff lane. */
+  private staffLane: Promise<unknown> = Promise.resolve();
+  /** Lane work not yet started, by what it does (`deliver:12`, `header:12`): a second request joins it. */
+  private readonly laneWaiting = new Map<string, Promise<unknown>>();
+  private stopped = false;
   /** Deliveries put off for a moment (a follow-up album collecting its parts), by ticket. */
   private readonly deferred = new Map<number, NodeJS.Timeout>();
   /** The header text each ticket shows now, so an unchanged header is not edited again. */
@@ -83,18 +116,42 @@ export class TicketRelay {
   /**
    * Files a question (stored first, in one transaction) and then delivers it. Filing the same
    * source twice (a replayed update) delivers what is still pending and files nothing new.
+   * Resolves once the question has reached the staff group, or after REPLY_WAIT_MS while it waits
+   * for its turn there (then `waitingForStaff` counts it).
    */
   async file(input: NewTicket): Promise<{ ticket: Ticket; delivery: DeliveryResult }> {
     const { ticket } = this.deps.service.file(input);
-    return { ticket, delivery: await this.deliver(ticket.id) };
+    return { ticket, delivery: { waitingForStaff: await this.deliverPromptly(ticket.id), waitingForVolunteer: 0 } };
   }
 
-  /** Delivers whatever of this ticket is pending, in order. */
-  deliver(ticketId: number): Promise<DeliveryResult> {
+  /** Delivers whatever of this ticket is pending, both ways, and resolves when it is done. */
+  async deliver(ticketId: number): Promise<DeliveryResult> {
+    const toStaff = this.deliverToStaff(ticketId);
+    const toVolunteer = this.deliverAnswers(ticketId);
+    const [waitingForStaff, waitingForVolunteer] = await Promise.all([toStaff, toVolunteer]);
+    return { waitingForStaff, waitingForVolunteer };
+  }
+
+  /**
+   * A volunteer's messages to the staff group, through the staff lane. Resolves when they have
+   * arrived (or failed), or after REPLY_WAIT_MS while they wait for their turn; either way with
+   * the number still waiting.
+   */
+  deliverPromptly(ticketId: number): Promise<number> {
+    return this.promptly(this.deliverToStaff(ticketId), () => this.deps.service.pendingMessages(ticketId).filter((m) => m.direction === "in").length);
+  }
+
+  /** The team's answers to the volunteer (in the caller's update, never behind the staff lane). */
+  deliverAnswers(ticketId: number): Promise<number> {
+    return this.serializedIn(this.answerChains, ticketId, () => this.deliverAnswersNow(ticketId));
+  }
+
+  /** A ticket's pending messages to the staff group, through the staff lane; resolves when done. */
+  private deliverToStaff(ticketId: number): Promise<number> {
     // Whatever was put off goes now too.
     clearTimeout(this.deferred.get(ticketId));
     this.deferred.delete(ticketId);
-    return this.serialized(ticketId, () => this.deliverNow(ticketId));
+    return this.onStaffLane(`deliver:${ticketId}`, 0, () => this.serialized(ticketId, () => this.deliverToStaffNow(ticketId)));
   }
 
   /**
@@ -111,8 +168,12 @@ export class TicketRelay {
     this.deferred.set(ticketId, timer);
   }
 
-  /** Forgets put-off deliveries without sending them (they are stored; the next start retries them). */
+  /**
+   * Forgets put-off deliveries and lane work not yet started without sending them (they are
+   * stored; the next start retries them).
+   */
   stop(): void {
+    this.stopped = true;
     for (const timer of this.deferred.values()) clearTimeout(timer);
     this.deferred.clear();
   }
@@ -120,45 +181,55 @@ export class TicketRelay {
   /** Resolves when no delivery is in progress; put-off deliveries run now (for a clean shutdown). */
   async idle(): Promise<void> {
     for (const ticketId of [...this.deferred.keys()]) this.runDeferred(ticketId);
-    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
-  }
-
-  /** Retries every ticket with pending messages (called periodically and at start-up). */
-  async retryPending(): Promise<void> {
-    for (const ticketId of this.deps.service.withPendingMessages()) {
-      // Its album is still collecting parts; the timer delivers it.
-      if (this.deferred.has(ticketId)) continue;
-      try {
-        await this.deliver(ticketId);
-      } catch (error) {
-        this.deps.logger.warn({ err: error, ticketId }, "ticket delivery retry failed");
-      }
+    for (;;) {
+      const lane = this.staffLane;
+      await Promise.allSettled([lane, ...this.chains.values(), ...this.answerChains.values()]);
+      if (lane === this.staffLane && this.chains.size === 0 && this.answerChains.size === 0) return;
     }
   }
 
   /**
-   * Redraws a ticket's header (status, assignee) in the staff group. Best effort: the header is a
-   * display (staff may have deleted it); what happened is stored, so a failure is only logged.
+   * Retries every ticket with pending messages (called periodically and at start-up): all are
+   * put in line at once, oldest first, so a backlog after a restart goes out in order.
+   */
+  async retryPending(): Promise<void> {
+    // A ticket whose album is still collecting parts is left to its timer.
+    const due = this.deps.service.withPendingMessages().filter((ticketId) => !this.deferred.has(ticketId));
+    await Promise.all(
+      due.map((ticketId) =>
+        this.deliver(ticketId).catch((error: unknown) => this.deps.logger.warn({ err: error, ticketId }, "ticket delivery retry failed")),
+      ),
+    );
+  }
+
+  /**
+   * Redraws a ticket's header (status, assignee) in the staff group, through the staff lane: a
+   * redraw waiting there takes the later changes along (the latest state is drawn once). Resolves
+   * when it is drawn, or after REPLY_WAIT_MS. Best effort: the header is a display (staff may have
+   * deleted it); what happened is stored, so a failure is only logged.
    */
   refreshHeader(ticketId: number): Promise<void> {
-    return this.serialized(ticketId, async () => {
-      const ticket = this.deps.service.find(ticketId);
-      const chatId = this.deps.config.staffChatId;
-      if (!ticket || ticket.staffHeaderMessageId === null || chatId === undefined) return;
-      const text = this.headerText(ticket);
-      if (this.shownHeaders.get(ticket.id) === text) return;
-      try {
-        await ignoreNotModified(
-          this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, text, {
-            parse_mode: "HTML",
-            reply_markup: this.headerKeyboard(ticket),
-          }),
-        );
-        this.shownHeaders.set(ticket.id, text);
-      } catch (error) {
-        this.deps.logger.warn({ err: error, ticketId }, "could not update the ticket's header");
-      }
-    });
+    const redraw = this.onStaffLane(`header:${ticketId}`, undefined, () => this.serialized(ticketId, () => this.redrawHeader(ticketId)));
+    return this.promptly(redraw, () => undefined);
+  }
+
+  private async redrawHeader(ticketId: number): Promise<void> {
+    const ticket = this.deps.service.find(ticketId);
+    const chatId = this.deps.config.staffChatId;
+    if (!ticket || ticket.staffHeaderMessageId === null || chatId === undefined) return;
+    const text = this.shownHeaderText(ticket);
+    if (this.shownHeaders.get(ticket.id) === text) return;
+    try {
+      await ignoreNotModified(
+        this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, text, {
+          parse_mode: "HTML",
+          reply_markup: this.headerKeyboard(ticket),
+        }),
+      );
+      this.shownHeaders.set(ticket.id, text);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, ticketId }, "could not update the ticket's header");
+    }
   }
 
   /**
@@ -169,10 +240,44 @@ export class TicketRelay {
     return this.serialized(ticket.id, () => this.postNotice(ticket, html, "HTML", options.recreate ?? true));
   }
 
-  /** A volunteer edited a message of a ticket: show the new version to staff, marked as edited. */
-  async applyVolunteerEdit(message: TicketMessage, text: string, entities: readonly unknown[] | null): Promise<void> {
+  /**
+   * A volunteer edited a message of a ticket (its new content is stored): show the new version to
+   * staff, marked as edited. An edit counts against the staff group's minute, so it waits in the
+   * staff lane (a second edit waiting there is drawn with the first); resolves when it is shown or
+   * after REPLY_WAIT_MS.
+   */
+  applyVolunteerEdit(message: TicketMessage, text: string, entities: readonly unknown[] | null): Promise<void> {
+    const show = () => {
+      // The latest stored version (a later edit may have come meanwhile).
+      const stored = this.deps.service.messages(message.ticketId).find((m) => m.id === message.id);
+      return this.showVolunteerEdit(stored ?? message, stored?.text ?? text, stored ? stored.entities : entities);
+    };
+    const edit = this.onStaffLane(`edit:${message.id}`, undefined, () => this.serialized(message.ticketId, show));
+    return this.promptly(edit, () => undefined);
+  }
+
+  private async showVolunteerEdit(message: TicketMessage, text: string, entities: readonly unknown[] | null): Promise<void> {
     const chatId = this.deps.config.staffChatId;
     if (message.delivery !== "delivered" || message.staffMessageId === null || chatId === undefined) return;
+    const ticket = this.deps.service.find(message.ticketId);
+    if (ticket && ticket.staffHeaderMessageId === message.staffMessageId) {
+      // The question is quoted in the header: the header shows the new version.
+      const edited = { ...message, text, entities: entities as unknown[] | null, editedAt: message.editedAt ?? this.deps.clock() };
+      const html = this.headerWithQuestion(ticket, edited);
+      if (html === undefined) {
+        await this.deps.api.sendMessage(chatId, this.staffT("questions.staff.editedTooLong"), {
+          parse_mode: "HTML",
+          reply_parameters: { message_id: message.staffMessageId, allow_sending_without_reply: true },
+          ...(ticket.staffThreadId !== null ? { message_thread_id: ticket.staffThreadId } : {}),
+        });
+        return;
+      }
+      await ignoreNotModified(
+        this.deps.api.editMessageText(chatId, message.staffMessageId, html, { parse_mode: "HTML", reply_markup: this.headerKeyboard(ticket) }),
+      );
+      this.shownHeaders.set(ticket.id, html);
+      return;
+    }
     const marked = withMarker(text, entities, this.staffT("questions.staff.edited"));
     const isText = message.media === null;
     const limit = isText ? TEXT_LIMIT : CAPTION_LIMIT;
@@ -235,6 +340,34 @@ export class TicketRelay {
     return ticketHeaderKeyboard(this.staffT, ticket);
   }
 
+  /**
+   * The header with a question quoted below it (escaped, marked when edited), or undefined when
+   * the question cannot be quoted (media, formatting of its own) or both together do not fit
+   * Telegram's 4096 characters; with `shorten`, a question too long is cut to fit instead.
+   */
+  private headerWithQuestion(ticket: Ticket, question: TicketMessage, shorten = false): string | undefined {
+    if (!isQuotable(question)) return undefined;
+    const header = this.headerText(ticket);
+    const marker = question.editedAt ? `\n<i>${escapeHtml(this.staffT("questions.staff.edited"))}</i>` : "";
+    const room = TEXT_LIMIT - visibleLength(`${header}\n\n${marker}`);
+    let text = question.text!;
+    if (text.length > room) {
+      if (!shorten || room < 2) return undefined;
+      text = truncate(text, room);
+      while (text.length > room) text = truncate(text, Array.from(text).length - 1);
+    }
+    return `${header}\n\n<blockquote>${escapeHtml(text)}</blockquote>${marker}`;
+  }
+
+  /** What a ticket's header shows now: with its question when the question is quoted in it. */
+  private shownHeaderText(ticket: Ticket): string {
+    const quoted =
+      ticket.staffHeaderMessageId === null
+        ? undefined
+        : this.deps.service.messages(ticket.id).find((m) => m.direction === "in" && m.staffMessageId === ticket.staffHeaderMessageId);
+    return (quoted && this.headerWithQuestion(ticket, quoted, true)) ?? this.headerText(ticket);
+  }
+
   /** A translator in the volunteer's language. */
   volunteerT(volunteerId: number): Translate {
     return this.deps.i18n.forLocale(this.volunteerLocale(volunteerId));
@@ -257,62 +390,116 @@ export class TicketRelay {
   // ---- delivery ----------------------------------------------------------------------
 
   private serialized<T>(ticketId: number, work: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(ticketId) ?? Promise.resolve();
+    return this.serializedIn(this.chains, ticketId, work);
+  }
+
+  private serializedIn<T>(chains: Map<number, Promise<unknown>>, ticketId: number, work: () => Promise<T>): Promise<T> {
+    const previous = chains.get(ticketId) ?? Promise.resolve();
     const run = previous.then(work, work);
     const settled = run.then(
       () => undefined,
       () => undefined,
     );
-    this.chains.set(ticketId, settled);
+    chains.set(ticketId, settled);
     void settled.then(() => {
-      if (this.chains.get(ticketId) === settled) this.chains.delete(ticketId);
+      if (chains.get(ticketId) === settled) chains.delete(ticketId);
     });
     return run;
   }
 
-  private async deliverNow(ticketId: number): Promise<DeliveryResult> {
+  /**
+   * Puts work at the end of the staff lane, outside the effects scope of the update that asked
+   * for it (it may run long after that update is done; what it sends is recorded in the database,
+   * and after a restart the pending rest is sent). Work of the same `key` that has not started yet
+   * is joined instead of queued again. After `stop`, work not yet started returns `stopped`.
+   */
+  private onStaffLane<T>(key: string, stopped: T, work: () => Promise<T>): Promise<T> {
+    const waiting = this.laneWaiting.get(key);
+    if (waiting) return waiting as Promise<T>;
+    const run = outsideEffectScope(() =>
+      this.staffLane.then(() => {
+        this.laneWaiting.delete(key);
+        return this.stopped ? stopped : work();
+      }),
+    );
+    this.laneWaiting.set(key, run);
+    this.staffLane = run.catch((error: unknown) => this.deps.logger.warn({ err: error, key }, "staff group work failed; it is retried later"));
+    return run;
+  }
+
+  /** The result of `work` if it is done within REPLY_WAIT_MS, else what `meanwhile` says (the work goes on). */
+  private async promptly<T>(work: Promise<T>, meanwhile: () => T): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => {
+      timer = setTimeout(() => resolve(LATE), this.deps.replyWaitMs ?? REPLY_WAIT_MS);
+    });
+    try {
+      const result = await Promise.race([work, late]);
+      return result === LATE ? meanwhile() : (result as T);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The team's pending answers to the volunteer, in order; returns how many still wait. */
+  private async deliverAnswersNow(ticketId: number): Promise<number> {
     const { service, logger } = this.deps;
     const ticket = service.find(ticketId);
-    if (!ticket) return { waitingForStaff: 0, waitingForVolunteer: 0 };
-    const pending = service.pendingMessages(ticketId);
-    let waitingForStaff = 0;
+    if (!ticket) return 0;
     let waitingForVolunteer = 0;
-    let staffBroken = false;
-    for (let i = 0; i < pending.length; i++) {
-      const message = pending[i]!;
-      if (message.direction === "out") {
-        // Answers arrive in order: after one failed, the rest wait for the next attempt.
-        if (waitingForVolunteer > 0) {
-          waitingForVolunteer++;
-          continue;
-        }
-        try {
-          await this.deliverToVolunteer(ticket, message);
-        } catch (error) {
-          waitingForVolunteer++;
-          logger.warn({ err: error, ticketId }, "answer not delivered yet; it stays queued");
-        }
+    for (const message of service.pendingMessages(ticketId)) {
+      if (message.direction !== "out") continue;
+      // Answers arrive in order: after one failed, the rest wait for the next attempt.
+      if (waitingForVolunteer > 0) {
+        waitingForVolunteer++;
         continue;
       }
+      try {
+        await this.deliverToVolunteer(ticket, message);
+      } catch (error) {
+        waitingForVolunteer++;
+        logger.warn({ err: error, ticketId }, "answer not delivered yet; it stays queued");
+      }
+    }
+    return waitingForVolunteer;
+  }
+
+  /** The volunteer's pending messages to the staff group, in order; returns how many still wait. */
+  private async deliverToStaffNow(ticketId: number): Promise<number> {
+    const { service, logger } = this.deps;
+    const ticket = service.find(ticketId);
+    if (!ticket) return 0;
+    const pending = service.pendingMessages(ticketId).filter((message) => message.direction === "in");
+    let waitingForStaff = 0;
+    let staffBroken = false;
+    let floodRetries = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const start = i;
+      const message = pending[i]!;
       if (staffBroken) {
         waitingForStaff++;
         continue;
       }
       // The parts of one album travel together.
       const group = [message];
-      while (
-        message.mediaGroupId !== null &&
-        message.copyable &&
-        pending[i + 1]?.direction === "in" &&
-        pending[i + 1]!.mediaGroupId === message.mediaGroupId
-      ) {
+      while (message.mediaGroupId !== null && message.copyable && pending[i + 1]?.mediaGroupId === message.mediaGroupId) {
         group.push(pending[++i]!);
       }
       // Read again: a notice may have given the ticket a new topic meanwhile.
       const current = service.find(ticketId) ?? ticket;
+      // A header still to be posted takes a plain text along, quoted (one message instead of two).
+      const question = group.length === 1 && current.staffHeaderMessageId === null ? message : undefined;
       try {
-        await this.inStaffPlace(current, (place) => this.copyToStaff(place, group));
+        await this.inStaffPlace(current, (place, quoted) => (quoted ? Promise.resolve() : this.copyToStaff(place, group)), true, question);
       } catch (error) {
+        // Flood control (e.g. the group's minute still full from before a restart): the budget
+        // now holds the chat for retry_after, so the same messages wait their turn and go next,
+        // keeping the ticket whole and the line in order.
+        if (isTelegramError(error, "tooManyRequests") && floodRetries++ < MAX_FLOOD_RETRIES) {
+          logger.info({ ticketId }, "staff group flood limit; the ticket waits and goes next");
+          i = start - 1;
+          continue;
+        }
         if (isRefused(error) && group[0]!.deliveryAttempts + 1 >= MAX_REFUSED_ATTEMPTS && (await this.giveUp(current, group, error))) continue;
         staffBroken = true;
         waitingForStaff += group.length;
@@ -320,7 +507,7 @@ export class TicketRelay {
         logger.warn({ err: error, ticketId }, "staff group unreachable; the question stays queued");
       }
     }
-    return { waitingForStaff, waitingForVolunteer };
+    return waitingForStaff;
   }
 
   private runDeferred(ticketId: number): void {
@@ -328,20 +515,27 @@ export class TicketRelay {
   }
 
   /**
-   * Runs `send` in the ticket's place in the staff group, creating topic and header if needed.
-   * A topic deleted by staff is created again once.
+   * Runs `send` in the ticket's place in the staff group, creating topic and header if needed
+   * (a header posted now quotes `question` when it can: then `quoted` is true and the question is
+   * delivered). A topic deleted by staff is created again once.
    */
-  private async inStaffPlace(ticket: Ticket, send: (place: Ticket) => Promise<unknown>, recreate = true): Promise<void> {
+  private async inStaffPlace(
+    ticket: Ticket,
+    send: (place: Ticket, quoted: boolean) => Promise<unknown>,
+    recreate = true,
+    question?: TicketMessage,
+  ): Promise<void> {
     if (!recreate && ticket.staffHeaderMessageId === null) return;
-    const place = await this.ensureStaffPlace(ticket);
+    const { place, quoted } = await this.ensureStaffPlace(ticket, question);
     try {
-      await send(place);
+      await send(place, quoted);
     } catch (error) {
       if (!isTelegramError(error, "threadNotFound")) throw error;
       if (!recreate) return;
       this.deps.logger.info({ ticketId: ticket.id }, "ticket topic was deleted; creating it again");
       this.deps.service.setStaffPlace(ticket.id, { staffThreadId: null, staffHeaderMessageId: null });
-      await send(await this.ensureStaffPlace({ ...place, staffThreadId: null, staffHeaderMessageId: null }));
+      const again = await this.ensureStaffPlace({ ...place, staffThreadId: null, staffHeaderMessageId: null }, question);
+      await send(again.place, again.quoted);
     }
   }
 
@@ -386,11 +580,15 @@ export class TicketRelay {
     return true;
   }
 
-  /** Makes sure the ticket has its topic (forum) and header in the staff group. */
-  private async ensureStaffPlace(ticket: Ticket): Promise<Ticket> {
+  /**
+   * Makes sure the ticket has its topic (forum) and header in the staff group. A header posted
+   * now quotes `question` when it can (`quoted`); its delivery is stored with the header's id.
+   */
+  private async ensureStaffPlace(ticket: Ticket, question?: TicketMessage): Promise<{ place: Ticket; quoted: boolean }> {
     const { api, service } = this.deps;
     const chatId = this.requireStaffChat();
     let current = ticket;
+    let quoted = false;
     if (current.staffThreadId === null && (await this.isForum())) {
       const topic = await api.createForumTopic(
         chatId,
@@ -400,7 +598,8 @@ export class TicketRelay {
       service.setStaffPlace(current.id, { staffThreadId: current.staffThreadId, staffHeaderMessageId: null });
     }
     if (current.staffHeaderMessageId === null) {
-      const text = this.headerText(current);
+      const withQuestion = question ? this.headerWithQuestion(current, question) : undefined;
+      const text = withQuestion ?? this.headerText(current);
       const header = await api.sendMessage(chatId, text, {
         parse_mode: "HTML",
         reply_markup: this.headerKeyboard(current),
@@ -408,9 +607,15 @@ export class TicketRelay {
       });
       current = { ...current, staffHeaderMessageId: header.message_id };
       this.shownHeaders.set(current.id, text);
-      service.setStaffPlace(current.id, { staffThreadId: current.staffThreadId, staffHeaderMessageId: header.message_id });
+      const place = { staffThreadId: current.staffThreadId, staffHeaderMessageId: header.message_id };
+      if (withQuestion !== undefined && question) {
+        service.setStaffPlaceWithQuestion(current.id, place, question.id);
+        quoted = true;
+      } else {
+        service.setStaffPlace(current.id, place);
+      }
     }
-    return current;
+    return { place: current, quoted };
   }
 
   private async copyToStaff(ticket: Ticket, group: TicketMessage[]): Promise<void> {
@@ -523,7 +728,8 @@ export class TicketRelay {
       if (isUnreachable(error)) {
         service.markDeliveryFailed(message.id, describe(error), true);
         if (isTelegramError(error, "blocked")) this.deps.account.markBlocked(ticket.volunteerId);
-        await this.postNotice(ticket, this.staffT("questions.staff.undeliverable", { volunteer: ticket.volunteerLabel }), "HTML");
+        const notice = this.staffT("questions.staff.undeliverable", { volunteer: ticket.volunteerLabel });
+        await this.serialized(ticket.id, () => this.postNotice(ticket, notice, "HTML"));
         return;
       }
       service.markDeliveryFailed(message.id, describe(error), false);
@@ -554,6 +760,20 @@ export class TicketRelay {
     if (chatId === undefined) throw new Error("STAFF_CHAT_ID is not set: questions wait until it is");
     return chatId;
   }
+}
+
+/** Marks the end of REPLY_WAIT_MS in `promptly`. */
+const LATE = Symbol("late");
+
+/** A plain text (no media, no formatting of its own): it can be quoted in the header as it is. */
+function isQuotable(message: TicketMessage): boolean {
+  if (message.media !== null || !message.text) return false;
+  return ((message.entities ?? []) as Array<{ type?: string }>).every((entity) => SELF_EVIDENT_ENTITIES.has(entity.type ?? ""));
+}
+
+/** The length of an HTML text as Telegram counts it (tags removed, entities one character). */
+function visibleLength(html: string): number {
+  return html.replace(/<[^>]*>/g, "").replace(/&(?:lt|gt|amp|quot);/g, "&").length;
 }
 
 function shortList(names: string[], max: number): string {

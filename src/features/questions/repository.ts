@@ -287,6 +287,20 @@ export function setStaffPlace(db: Db, ticketId: number, place: { staffThreadId: 
   db.update(tickets).set(place).where(eq(tickets.id, ticketId)).run();
 }
 
+/** The header was posted with the question quoted in it: both stored in one transaction. */
+export function setStaffPlaceWithQuestion(
+  db: Db,
+  ticketId: number,
+  place: { staffThreadId: number | null; staffHeaderMessageId: number },
+  messageId: number,
+  now: Date,
+): void {
+  db.transaction(() => {
+    setStaffPlace(db, ticketId, place);
+    markDelivered(db, messageId, { staffMessageId: place.staffHeaderMessageId }, now);
+  });
+}
+
 export function assignTicket(db: Db, ticketId: number, staffId: number, staffName: string): void {
   db.update(tickets)
     .set({
@@ -356,7 +370,8 @@ export function staffTracesOfVolunteer(db: Db, volunteerId: number): Array<{ thr
   const own = db.select().from(tickets).where(eq(tickets.volunteerId, volunteerId)).all();
   return own.map((ticket) => ({
     threadId: ticket.staffThreadId,
-    messageIds: [
+    // A question quoted in its header shares the header's id: each id once.
+    messageIds: [...new Set([
       ...(ticket.staffHeaderMessageId !== null ? [ticket.staffHeaderMessageId] : []),
       ...db
         .select({ id: ticketNotices.staffMessageId })
@@ -370,7 +385,7 @@ export function staffTracesOfVolunteer(db: Db, volunteerId: number): Array<{ thr
         .where(and(eq(ticketMessages.ticketId, ticket.id), eq(ticketMessages.direction, "in"), isNotNull(ticketMessages.staffMessageId)))
         .all()
         .map((row) => row.id!),
-    ],
+    ])],
   }));
 }
 

@@ -39,6 +39,8 @@ export function createQuestionsService(deps: { db: Db; config: Config; clock: ()
     updateContent: (messageId: number, content: { text: string | null; entities: unknown[] | null }) =>
       tickets.updateMessageContent(db, messageId, content, clock()),
     setStaffPlace: (ticketId: number, place: { staffThreadId: number | null; staffHeaderMessageId: number | null }) => tickets.setStaffPlace(db, ticketId, place),
+    setStaffPlaceWithQuestion: (ticketId: number, place: { staffThreadId: number | null; staffHeaderMessageId: number }, messageId: number) =>
+      tickets.setStaffPlaceWithQuestion(db, ticketId, place, messageId, clock()),
     assign: (ticketId: number, staffId: number, staffName: string) => tickets.assignTicket(db, ticketId, staffId, staffName),
     close: (ticketId: number, staffId: number) => tickets.closeTicket(db, ticketId, staffId, clock()),
     rate: (ticketId: number, volunteerId: number, helpful: boolean) => tickets.rateTicket(db, ticketId, volunteerId, helpful),

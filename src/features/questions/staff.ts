@@ -181,9 +181,10 @@ export function createStaffSide(deps: StaffSideDeps): Composer<BotContext> {
       copyable: true,
       ...messageContent(message),
     });
-    const delivery = await relay.deliver(ticket.id);
+    // Answers go straight to the volunteer, never behind the staff group's line.
+    const waitingForVolunteer = await relay.deliverAnswers(ticket.id);
     if (service.find(ticket.id)?.status !== statusBefore) await relay.refreshHeader(ticket.id);
-    if (delivery.waitingForVolunteer === 0) {
+    if (waitingForVolunteer === 0) {
       const stored = service.findStaffMessage(message.message_id);
       // A quiet sign for the team that it arrived.
       if (stored?.delivery === "delivered") await react(ctx, message.message_id);

@@ -80,9 +80,13 @@ export class FaultInjector {
 
 export interface RateLimits {
   perChatPerSecond?: number;
+  /** At most this many messages into one group in any 60 seconds (a sliding window, as Telegram words it). */
   perGroupPerMinute?: number;
   globalPerSecond?: number;
-  /** Seconds in the 429's retry_after (integer, default 1). */
+  /**
+   * Seconds in the 429's retry_after. Default: the truth, i.e. the whole seconds until the limit
+   * that was hit has room again (at least 1).
+   */
   retryAfter?: number;
 }
 
@@ -111,12 +115,17 @@ export class RateLimiter {
     const now = this.now();
     const chatLog = chatId === undefined ? undefined : this.chatLog(String(chatId));
     const isGroup = typeof chatId === "number" ? chatId < 0 : typeof chatId === "string" && chatId.startsWith("@");
-    const exceeded =
-      (globalPerSecond !== undefined && countSince(this.global, now - 1000) >= globalPerSecond) ||
-      (chatLog !== undefined && perChatPerSecond !== undefined && countSince(chatLog, now - 1000) >= perChatPerSecond) ||
-      (chatLog !== undefined && isGroup && perGroupPerMinute !== undefined &&
-        countSince(chatLog, now - 60_000) >= perGroupPerMinute);
-    if (exceeded) throw tooManyRequests(Math.max(1, Math.round(this.limits.retryAfter ?? 1)));
+    // For each limit that is full: when its oldest message in the window leaves it.
+    const freeAt = [
+      globalPerSecond !== undefined ? whenRoom(this.global, now, 1000, globalPerSecond) : 0,
+      chatLog !== undefined && perChatPerSecond !== undefined ? whenRoom(chatLog, now, 1000, perChatPerSecond) : 0,
+      chatLog !== undefined && isGroup && perGroupPerMinute !== undefined ? whenRoom(chatLog, now, 60_000, perGroupPerMinute) : 0,
+    ];
+    const blockedUntil = Math.max(...freeAt);
+    if (blockedUntil > now) {
+      const truth = Math.max(1, Math.ceil((blockedUntil - now) / 1000));
+      throw tooManyRequests(this.limits.retryAfter !== undefined ? Math.max(1, Math.round(this.limits.retryAfter)) : truth);
+    }
     this.global.push(now);
     chatLog?.push(now);
     prune(this.global, now - 60_000);
@@ -131,6 +140,17 @@ export class RateLimiter {
     }
     return log;
   }
+}
+
+/**
+ * When a window of `windowMs` holding at most `limit` has room for one more message: now (or
+ * earlier) if it has room, else when the oldest message that keeps it full leaves the window. A
+ * message sent at `t` counts in every window (t - windowMs, t].
+ */
+function whenRoom(log: number[], now: number, windowMs: number, limit: number): number {
+  const inWindow = countSince(log, now - windowMs);
+  if (inWindow < limit) return 0;
+  return log[log.length - inWindow + (inWindow - limit)]! + windowMs;
 }
 
 function countSince(log: number[], since: number): number {

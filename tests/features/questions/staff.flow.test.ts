@@ -17,18 +17,23 @@ describe("questions in a staff group without topics (reply threads)", () => {
   });
   afterEach(() => h.close());
 
-  it("posts a header and the question as a reply to it; a staff reply to either reaches the volunteer", async () => {
+  it("posts the question quoted in its header, one message; a staff reply to it or to a follow-up reaches the volunteer", async () => {
     await askQuestion(h, AMINA, { topic: "wohnen", text: "Wer zahlt die Kaution?" });
     expect(h.fake.callsTo("createForumTopic")).toHaveLength(0);
-    const [header, copy] = staffMessages(h);
-    expect(header?.text).toMatch(/^❓ Frage #1 · Wohnen\n👤 Amina · Gemeinde nicht angegeben/);
-    expect(copy?.text).toBe("Wer zahlt die Kaution?");
-    expect(copy?.reply_to_message?.message_id).toBe(header!.message_id);
+    // One message in the staff group: the header with the question quoted under it.
+    const [header, ...rest] = staffMessages(h);
+    expect(rest).toEqual([]);
+    expect(header?.text).toMatch(/^❓ Frage #1 · Wohnen\n👤 Amina · Gemeinde nicht angegeben[^]*\n\nWer zahlt die Kaution\?$/);
+    expect(header?.entities?.find((e) => e.type === "blockquote")).toMatchObject({ offset: header!.text!.length - "Wer zahlt die Kaution?".length });
+    expect(buttonTexts(header)).toEqual(["🙋 Ich übernehme", "✅ Schließen", "💾 Als FAQ speichern"]);
+    expect(ticketMessageRows(h, 1)[0]).toMatchObject({ delivery: "delivered", staff_message_id: header!.message_id });
 
-    await h.handle(h.fake.userSendsText(STAFF_MEMBER, "Das Jobcenter, als Darlehen.", { chatId: STAFF_CHAT_ID, replyToMessageId: copy!.message_id }));
+    await h.handle(h.fake.userSendsText(STAFF_MEMBER, "Das Jobcenter, als Darlehen.", { chatId: STAFF_CHAT_ID, replyToMessageId: header!.message_id }));
     expect(h.fake.lastBotMessage(AMINA)?.text).toBe("💬 Antwort zu Ihrer Frage #1\n\nDas Jobcenter, als Darlehen.\n\n— Ihre Integrationslotsin");
     await h.handle(h.fake.userSendsText(STAFF_ADMIN, "Antrag vor dem Einzug stellen.", { chatId: STAFF_CHAT_ID, replyToMessageId: header!.message_id }));
     expect(h.fake.lastBotMessage(AMINA)?.text).toContain("Antrag vor dem Einzug stellen.");
+    // The status line changed (answered); the question stays quoted in the redrawn header.
+    expect(h.fake.message(STAFF_CHAT_ID, header!.message_id)?.text).toMatch(/\n\nWer zahlt die Kaution\?$/);
 
     // A follow-up replies to the header, so staff can answer it in the same thread.
     await h.handle(h.fake.userSendsText(AMINA, "Danke! Und die erste Miete?"));
@@ -59,7 +64,10 @@ describe("questions in a staff group without topics (reply threads)", () => {
 
   it("a reply to a bot message whose question was deleted gets a short note; other staff talk stays quiet", async () => {
     await askQuestion(h, AMINA);
+    // The question is quoted in the header, and a follow-up is a message of its own.
+    await h.handle(h.fake.userSendsText(AMINA, "Noch etwas dazu"));
     const [header, copy] = staffMessages(h);
+    expect(copy?.text).toBe("Noch etwas dazu");
     // The volunteer erases their data; Telegram does not let the bot remove the copies in the group.
     h.fake.failNext("deleteMessages", { error_code: 400, description: "Bad Request: message can't be deleted" });
     await h.handle(h.fake.userSendsCommand(AMINA, "loeschen"));

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { STAFF_ADMIN, STAFF_CHAT_ID, STAFF_MEMBER, buttonTexts, createFlowHarness, failedCalls, type FlowHarness } from "../../helpers/flow.js";
 import { onboard } from "../../helpers/onboard.js";
-import { askQuestion, staffMessages, ticketMessageRows, ticketRow } from "../../helpers/questions.js";
+import { askQuestion, quotedIn, showing, staffMessages, ticketMessageRows, ticketRow } from "../../helpers/questions.js";
 
 const AMINA = 3001;
 const HOSTILE = "<script>alert(1)</script> & <b>fett</b> *kein* _markdown_ `code` 🙂 مرحبا بكم";
@@ -22,7 +22,11 @@ describe("asking", () => {
     await h.handle(h.fake.userSendsCommand(AMINA, "frage", "Wo finde ich Formulare für den Familiennachzug?"));
     expect(h.fake.lastBotMessage(AMINA)?.text).toMatch(/^✅ Ihre Frage #1 ist beim Lotsen-Team angekommen/);
     expect(h.fake.topics(STAFF_CHAT_ID)[0]?.name).toBe("#1 · Sonstiges · Amina");
-    expect(staffMessages(h, thread()).at(-1)?.text).toBe("Wo finde ich Formulare für den Familiennachzug?");
+    // One message in the topic: the header with the question quoted (a plain text).
+    const [header, ...rest] = staffMessages(h, thread()).filter((m) => !m.forum_topic_created);
+    expect(rest).toEqual([]);
+    expect(header?.text).toMatch(/^❓ Frage #1 · Sonstiges/);
+    expect(quotedIn(header)).toBe("Wo finde ich Formulare für den Familiennachzug?");
     expect(ticketRow(h, 1)).toMatchObject({ topic: "sonstiges", status: "open" });
   });
 
@@ -39,7 +43,12 @@ describe("asking", () => {
     const ask = h.fake.userSendsCommand(AMINA, "frage", "Wo gibt es Formulare?");
     await h.handle(ask);
     await h.handle(h.fake.userEditsMessage(AMINA, AMINA, ask.message!.message_id, "/frage Wo gibt es die Formulare für den Familiennachzug?"));
-    expect(staffMessages(h, thread()).at(-1)?.text).toBe("Wo gibt es die Formulare für den Familiennachzug?\n\n✏️ bearbeitet");
+    // The question is quoted in the header: the header shows the new version, marked as edited.
+    const [header, ...rest] = staffMessages(h, thread()).filter((m) => !m.forum_topic_created);
+    expect(rest).toEqual([]);
+    expect(quotedIn(header)).toBe("Wo gibt es die Formulare für den Familiennachzug?");
+    expect(header?.text).toMatch(/^❓ Frage #1 · Sonstiges[^]*\n\nWo gibt es die Formulare für den Familiennachzug\?\n✏️ bearbeitet$/);
+    expect(buttonTexts(header)).toEqual(["🙋 Ich übernehme", "✅ Schließen", "💾 Als FAQ speichern"]);
     expect(ticketMessageRows(h, 1)[0]).toMatchObject({ text: "Wo gibt es die Formulare für den Familiennachzug?" });
   });
 
@@ -178,8 +187,10 @@ describe("asking", () => {
   it("relays hostile text and 4096 characters intact both ways", async () => {
     const long = "ä".repeat(4096);
     await askQuestion(h, AMINA, { parts: [() => h.fake.userSendsText(AMINA, HOSTILE), () => h.fake.userSendsText(AMINA, long)] });
-    const copies = staffMessages(h, thread()).filter((m) => m.text !== undefined && !m.text.startsWith("❓"));
-    expect(copies.map((m) => m.text)).toEqual([HOSTILE, long]);
+    // The first part is quoted in the header (escaped, shown as written), the second is a copy of its own.
+    const [header, ...copies] = staffMessages(h, thread()).filter((m) => !m.forum_topic_created);
+    expect(quotedIn(header)).toBe(HOSTILE);
+    expect(copies.map((m) => m.text)).toEqual([long]);
 
     await h.handle(h.fake.userSendsText(STAFF_MEMBER, HOSTILE, { chatId: STAFF_CHAT_ID, messageThreadId: thread() }));
     expect(h.fake.lastBotMessage(AMINA)?.text).toBe(`💬 Antwort zu Ihrer Frage #1\n\n${HOSTILE}\n\n— Ihre Integrationslotsin`);
@@ -279,7 +290,7 @@ describe("limits and failures", () => {
     await h.bot.runJob("questions.deliveryRetry");
     await h.bot.runJob("questions.deliveryRetry");
     expect(h.fake.topics(STAFF_CHAT_ID)).toHaveLength(1);
-    expect(staffMessages(h).filter((m) => m.text === "Darf ein Geflüchteter mit Duldung eine Ausbildung anfangen?")).toHaveLength(1);
+    expect(showing(staffMessages(h), "Darf ein Geflüchteter mit Duldung eine Ausbildung anfangen?")).toHaveLength(1);
     expect(ticketMessageRows(h, 1)[0]).toMatchObject({ delivery: "delivered" });
   });
 

@@ -664,8 +664,16 @@ describe("fault injection and flood limits", () => {
     fake.addGroup({ id: GROUP, title: "G" });
     fake.setRateLimits({ perGroupPerMinute: 2 });
     await send(GROUP, "1");
+    clock += 20_500;
     await send(GROUP, "2");
-    expect((await fail("sendMessage", { chat_id: GROUP, text: "3" })).parameters).toEqual({ retry_after: 1 });
+    // The window is a true sliding minute, and retry_after says when it has room again: the first
+    // message leaves it 60 s after it was sent, 39.5 s from now (rounded up to whole seconds).
+    expect((await fail("sendMessage", { chat_id: GROUP, text: "3" })).parameters).toEqual({ retry_after: 40 });
+    clock += 39_000;
+    expect((await fail("editMessageText", { chat_id: GROUP, message_id: 1, text: "edits count" })).parameters).toEqual({ retry_after: 1 });
+    clock += 500;
+    await send(GROUP, "3");
+    expect((await fail("sendMessage", { chat_id: GROUP, text: "4" })).parameters).toEqual({ retry_after: 21 });
     await send(ANNA, "privat ist frei");
     fake.setRateLimits({ globalPerSecond: 1 });
     await send(ANNA, "a");

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { addOnboardedVolunteers, createE2eWorld, queryDb, type E2eWorld } from "../../helpers/e2e.js";
+import { STAFF_CHAT_ID } from "../../helpers/flow.js";
+import { quotedIn, showing } from "../../helpers/questions.js";
+
+const VOLUNTEERS = Array.from({ length: 25 }, (_, i) => ({ id: 8_400 + i, firstName: `Vol${i}` }));
+const questionOf = (i: number) => `Frage ${i + 1}: Wo gibt es einen Sprachkurs am Abend?`;
+
+describe("the staff group's line across a crash", () => {
+  let world: E2eWorld;
+  afterEach(() => world.close());
+
+  it(
+    "killed while questions wait for the group's minute: after the restart each arrives once, in order",
+    async () => {
+      world = await createE2eWorld({ forum: false });
+      const { fake } = world;
+      addOnboardedVolunteers(world, VOLUNTEERS);
+      const first = await world.startBot();
+      fake.setRateLimits({ perGroupPerMinute: 20 });
+      VOLUNTEERS.forEach((volunteer, i) => fake.userSendsCommand(volunteer.id, "frage", questionOf(i)));
+      for (const volunteer of VOLUNTEERS) await fake.waitForBotMessage(volunteer.id, (m) => /^(✅|⏳) Ihre Frage/.test(m.text ?? ""));
+      await fake.waitForBotMessage(STAFF_CHAT_ID, (m) => m.text?.startsWith("❓ Frage #20 ") ?? false, { timeoutMs: 10_000 });
+      // The other five wait for the group's minute, stored as pending.
+      const waiting = queryDb(world.databasePath, (db) => db.prepare("select count(*) n from ticket_messages where delivery = 'pending'").get());
+      expect(waiting).toEqual({ n: 5 });
+      expect(await first.kill("SIGKILL")).toBe("SIGKILL");
+
+      // The new process does not know the group's minute is full: Telegram's 429 tells it, and it waits.
+      const second = await world.startBot();
+      await fake.waitForBotMessage(STAFF_CHAT_ID, (m) => m.text?.startsWith("❓ Frage #25 ") ?? false, { timeoutMs: 90_000 });
+      await second.kill("SIGTERM");
+
+      const staff = fake.messages(STAFF_CHAT_ID);
+      VOLUNTEERS.forEach((_, i) => expect(showing(staff, questionOf(i))).toHaveLength(1));
+      expect(staff.map((m) => Number(/^❓ Frage #(\d+)/.exec(m.text ?? "")?.[1]))).toEqual(VOLUNTEERS.map((_, i) => i + 1));
+      expect(staff.every((m) => quotedIn(m) !== undefined)).toBe(true);
+      // At most the one 429 that taught the new process about the full minute.
+      expect(fake.calls.filter((call) => call.response?.ok === false && call.response.error_code === 429).length).toBeLessThanOrEqual(1);
+      queryDb(world.databasePath, (db) => {
+        expect(db.prepare("select delivery, count(*) n from ticket_messages group by delivery").all()).toEqual([{ delivery: "delivered", n: 25 }]);
+      });
+    },
+    150_000,
+  );
+});
