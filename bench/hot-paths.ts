@@ -205,7 +205,7 @@ export async function createWorld(databasePath = tempDbFile(), options: { seed?:
   const world = {} as World;
   // What is measured here is the work per update; Telegram's limits (30 messages/s) would cap
   // every path at 30/s, so the budget is lifted (the HTTP part runs with the real limits).
-  const budget = new RateBudget({ perSecond: 1e9, burst: 1e9, privatePerSecond: 1e9, groupPerMinute: 1e9, now: () => Date.now() });
+  const budget = new RateBudget({ perSecond: 1e9, burst: 1e9, privatePerSecond: 1e9, privateBurst: 1e9, groupPerMinute: 1e9, hardPerSecond: 1e9, now: () => Date.now() });
   const bot = createBot({ config, db, logger: silent, botInfo: fake.botInfo, budget, fetch: inProcessFetch(fake, { record: (call) => world.recording?.push(call) }) as never });
   const pipeline = new UpdatePipeline({ db, logger: silent, clock: () => new Date(), handle: (update) => bot.handleUpdate(update) });
   let trainingId = 0;
