@@ -87,6 +87,7 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
   if (stopping) return running;
 
   pipeline.resumePending();
+  timers.push(startJobs([...bot.jobs, { name: "updates.prune", everyMs: PRUNE_EVERY_MS, atStart: true, run: () => pipeline.pruneFinished() }], logger));
 
   if (config.mode === "webhook") {
     const { url, secret, port, host } = config.webhook;
@@ -103,8 +104,5 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
     polling = runPolling({ api: bot.api, pipeline, logger, signal: stopPolling.signal });
     logger.info("long polling started");
   }
-  // After the updates' source is up: the jobs' first runs (much work on a large database) do not
-  // hold back the first getUpdates.
-  timers.push(startJobs([...bot.jobs, { name: "updates.prune", everyMs: PRUNE_EVERY_MS, atStart: true, run: () => pipeline.pruneFinished() }], logger));
   return running;
 }

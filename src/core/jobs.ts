@@ -28,9 +28,7 @@ export function startJobs(jobs: readonly Job[], logger: Logger): RunningJobs {
   };
   const timers = jobs.map((job) => {
     const run = guarded(job);
-    // Right after start-up, not during it: the first getUpdates goes out before a job that has
-    // much to do on a large database (the first retention run) takes its turn.
-    if (job.atStart) setImmediate(() => void run());
+    if (job.atStart) void run();
     const timer = setInterval(run, job.everyMs);
     timer.unref();
     return timer;
