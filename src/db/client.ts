@@ -25,9 +25,37 @@ export function openDb(file: string): Db {
   // Deleted personal data is overwritten, not left in free pages of the file.
   sqlite.pragma("secure_delete = ON");
   sqlite.pragma("busy_timeout = 5000");
+  cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
+}
+
+/** Distinct SQL texts kept compiled (the app has a few hundred; a query built with a varying `in (...)` list adds one per length). */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * drizzle compiles every query anew (`prepare` on each call), which was the largest single cost
+ * of handling an update. The same SQL text gets the same compiled statement here instead, kept
+ * in a bounded most-recently-used cache. A statement handed out again is reset to return rows as
+ * objects (drizzle switches some to arrays with `raw()` before using them); nothing in the app
+ * iterates a statement lazily, which would keep it busy while being handed out again.
+ */
+function cacheStatements(sqlite: Database.Database): void {
+  const compile = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source);
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = compile(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 export function closeDb(db: Db): void {

@@ -1,7 +1,8 @@
-import { and, eq, like, lt } from "drizzle-orm";
+import { and, eq, like, lt, sql } from "drizzle-orm";
 import { sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client.js";
 import { updatedAt } from "./columns.js";
+import { prepared } from "./prepared.js";
 
 /**
  * Per-chat state that must survive a restart, as JSON under a key `<kind>:...:<chat id>`: the state
@@ -20,11 +21,19 @@ export interface KeyValueStore<T> {
   delete(key: string): void;
 }
 
+/** Read for every update in a private chat (is a flow running?): compiled once. */
+const valueByKey = (db: Db) =>
+  db
+    .select({ value: sessions.value })
+    .from(sessions)
+    .where(eq(sessions.key, sql.placeholder("key")))
+    .prepare();
+
 export function sqliteKeyValueStore<T>(db: Db, prefix: string, clock: () => Date): KeyValueStore<T> {
   const full = (key: string) => `${prefix}:${key}`;
   return {
     read(key) {
-      const row = db.select({ value: sessions.value }).from(sessions).where(eq(sessions.key, full(key))).get();
+      const row = prepared(db, valueByKey).get({ key: full(key) });
       return row ? (JSON.parse(row.value) as T) : undefined;
     },
     write(key, value) {

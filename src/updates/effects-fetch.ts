@@ -25,8 +25,24 @@ const scope = new AsyncLocalStorage<EffectScope>();
  * `deferred` collects the writes that must wait for the update to be marked done (the pipeline
  * applies them in that transaction, and drops them when the attempt fails).
  */
-export function runInEffectScope<T>(updateId: number, fn: () => Promise<T>, deferred?: Array<() => void>): Promise<T> {
-  return scope.run({ updateId, cursor: 0, recordedEnd: undefined, nextSeq: 0, deferred }, fn);
+export function runInEffectScope<T>(updateId: number, fn: () => Promise<T>, deferred?: Array<() => void>, attempt?: EffectAttempt): Promise<T> {
+  // A first attempt has no record of an earlier run to look up.
+  const state: EffectScope = { updateId, cursor: 0, recordedEnd: attempt?.first ? 0 : undefined, nextSeq: 0, deferred };
+  if (attempt) attempt.scope = state;
+  return scope.run(state, fn);
+}
+
+/** What the pipeline knows of an attempt, and learns from it. */
+export interface EffectAttempt {
+  /** No attempt was made before (nothing can have been recorded). */
+  first: boolean;
+  /** @internal The attempt's scope, set when it starts. */
+  scope?: EffectScope;
+}
+
+/** Whether an attempt left effects on record (to be dropped when its update is done). */
+export function recordedAny(attempt: EffectAttempt): boolean {
+  return !attempt.first || (attempt.scope?.nextSeq ?? 0) > 0;
 }
 
 /**
@@ -115,6 +131,7 @@ function matchRecorded(db: Db, current: EffectScope, fingerprint: string): strin
     current.recordedEnd = nextEffectSeq(db, current.updateId);
     current.nextSeq = current.recordedEnd;
   }
+  if (current.cursor >= current.recordedEnd) return undefined;
   const recorded = findNextEffect(db, current.updateId, current.cursor, current.recordedEnd, fingerprint);
   if (!recorded) return undefined;
   current.cursor = recorded.seq + 1;

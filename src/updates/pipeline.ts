@@ -8,7 +8,7 @@ import {
   recordAttempt,
 } from "./repository.js";
 import type { Logger } from "../logger.js";
-import { runInEffectScope } from "./effects-fetch.js";
+import { recordedAny, runInEffectScope, type EffectAttempt } from "./effects-fetch.js";
 import { UpdateProcessor } from "./processor.js";
 import { routeUpdate } from "./routing.js";
 
@@ -114,8 +114,9 @@ export class UpdatePipeline {
     // Writes put off by this attempt (a flow's state) are made when it is marked done; a failed
     // attempt's are dropped, so the next one starts from the state before the update.
     const deferred: Array<() => void> = [];
-    await runInEffectScope(updateId, () => this.options.handle(update), deferred);
-    markUpdateDone(db, updateId, clock(), () => deferred.forEach((write) => write()));
+    const attempt: EffectAttempt = { first: attempts === 1 };
+    await runInEffectScope(updateId, () => this.options.handle(update), deferred, attempt);
+    markUpdateDone(db, updateId, clock(), () => deferred.forEach((write) => write()), recordedAny(attempt));
     logger.info({ updateId, type: updateType(update), ms: Math.round(performance.now() - started) }, "update handled");
   }
 

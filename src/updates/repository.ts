@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, lt, max, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { prepared } from "../db/prepared.js";
 import { updateEffects, updateJournal } from "./schema.js";
 
 /** An update as Telegram sends it; the journal only reads its id (the rest is stored as JSON). */
@@ -64,29 +65,56 @@ export function lastJournaledUpdateId(db: Db): number | undefined {
   return db.select({ last: max(updateJournal.updateId) }).from(updateJournal).get()?.last ?? undefined;
 }
 
-export function recordAttempt(db: Db, updateId: number): number {
-  const row = db
+// The journal's writes for every update, compiled once.
+const countAttempt = (db: Db) =>
+  db
     .update(updateJournal)
     .set({ attempts: sql`${updateJournal.attempts} + 1` })
-    .where(eq(updateJournal.updateId, updateId))
+    .where(eq(updateJournal.updateId, sql.placeholder("updateId")))
     .returning({ attempts: updateJournal.attempts })
-    .get();
-  return row?.attempts ?? 0;
+    .prepare();
+const markDone = (db: Db) =>
+  db
+    .update(updateJournal)
+    // A placeholder in set() skips the column's encoding: milliseconds, as the column stores them.
+    .set({ status: "done", finishedAt: sql`${sql.placeholder("finishedAt")}`, payload: null })
+    .where(eq(updateJournal.updateId, sql.placeholder("updateId")))
+    .prepare();
+const dropEffects = (db: Db) =>
+  db
+    .delete(updateEffects)
+    .where(eq(updateEffects.updateId, sql.placeholder("updateId")))
+    .prepare();
+const insertEffect = (db: Db) =>
+  db
+    .insert(updateEffects)
+    .values({
+      updateId: sql.placeholder("updateId"),
+      seq: sql.placeholder("seq"),
+      fingerprint: sql.placeholder("fingerprint"),
+      response: sql.placeholder("response"),
+      createdAt: sql.placeholder("createdAt"),
+    })
+    .onConflictDoNothing()
+    .prepare();
+
+export function recordAttempt(db: Db, updateId: number): number {
+  return prepared(db, countAttempt).get({ updateId })?.attempts ?? 0;
 }
 
 /**
  * Marks an update as done. Its payload (which may hold a message text) and its recorded effects
- * are dropped at once: they are only needed while the update may still be replayed.
+ * are dropped at once: they are only needed while the update may still be replayed
+ * (`effectsRecorded` false: a first attempt that recorded none, so there is nothing to drop).
  */
-export function markUpdateDone(db: Db, updateId: number, now: Date, withWrites?: () => void): void {
-  db.transaction((tx) => {
+export function markUpdateDone(db: Db, updateId: number, now: Date, withWrites?: () => void, effectsRecorded = true): void {
+  // better-sqlite3 runs everything of the connection in the open transaction, so the queries
+  // compiled on `db` belong to it.
+  db.transaction(() => {
     // Writes that belong to the update's outcome (a flow's state): done together, or not at all.
     withWrites?.();
-    tx.update(updateJournal)
-      .set({ status: "done", finishedAt: now, payload: null })
-      .where(eq(updateJournal.updateId, updateId))
-      .run();
-    tx.delete(updateEffects).where(eq(updateEffects.updateId, updateId)).run();
+    prepared(db, markDone).run({ updateId, finishedAt: now.getTime() });
+    if (effectsRecorded) prepared(db, dropEffects).run({ updateId });
   });
 }
 
@@ -144,5 +172,5 @@ export function nextEffectSeq(db: Db, updateId: number): number {
 }
 
 export function saveEffect(db: Db, updateId: number, seq: number, fingerprint: string, response: string): void {
-  db.insert(updateEffects).values({ updateId, seq, fingerprint, response }).onConflictDoNothing().run();
+  prepared(db, insertEffect).run({ updateId, seq, fingerprint, response, createdAt: new Date() });
 }

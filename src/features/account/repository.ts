@@ -1,9 +1,18 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { prepared } from "../../db/prepared.js";
 import { municipalities, userMunicipalities, users, type Municipality, type NewUser, type User, type UserStatus } from "./schema.js";
 
+/** Asked for on every update (who is writing): compiled once. */
+const userById = (db: Db) =>
+  db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .prepare();
+
 export function findUser(db: Db, id: number): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+  return prepared(db, userById).get({ id });
 }
 
 /** Creates the row at the moment of consent; a repeated consent keeps the first one. */

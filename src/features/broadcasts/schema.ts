@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestamp } from "../../db/columns.js";
 
 /** Who a broadcast goes to, as staff chose it (names are looked up when shown). */
@@ -14,7 +14,9 @@ export type Audience =
  * A broadcast (Rundschreiben): what staff chose. What is sent, to whom and how it went is its
  * delivery job (same id) in the delivery engine.
  */
-export const broadcasts = sqliteTable("broadcasts", {
+export const broadcasts = sqliteTable(
+  "broadcasts",
+  {
   /** The delivery job's id. */
   jobId: integer("job_id").primaryKey({ autoIncrement: false }),
   /** The staff member who sent it; null after they deleted their data. */
@@ -24,6 +26,9 @@ export const broadcasts = sqliteTable("broadcasts", {
   volunteers: integer("volunteers").notNull(),
   groups: integer("groups").notNull(),
   createdAt: timestamp("created_at").notNull(),
-});
+  },
+  // A person's data (export, erase).
+  (t) => [index("broadcasts_author_idx").on(t.authorId)],
+);
 
 export type Broadcast = typeof broadcasts.$inferSelect;

@@ -39,7 +39,12 @@ export const deliveryJobs = sqliteTable(
     reportedAt: timestamp("reported_at"),
     startAnnouncedAt: timestamp("start_announced_at"),
   },
-  (t) => [index("delivery_jobs_status_idx").on(t.status, t.sendAt)],
+  (t) => [
+    index("delivery_jobs_status_idx").on(t.status, t.sendAt),
+    // A person's data (export, erase) and the jobs whose start is still to be announced.
+    index("delivery_jobs_creator_idx").on(t.createdBy),
+    index("delivery_jobs_announce_idx").on(t.startAnnouncedAt, t.startedAt),
+  ],
 );
 
 export const DELIVERY_STATUSES = ["pending", "sending", "sent", "blocked", "gone", "failed", "skipped"] as const;

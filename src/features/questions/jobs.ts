@@ -62,8 +62,8 @@ export function questionJobs(deps: QuestionJobDeps): Job[] {
       name: "questions.retention",
       everyMs: 6 * 3_600_000,
       atStart: true,
-      run: () => {
-        const purged = service.purgeExpired();
+      run: async () => {
+        const purged = await service.purgeExpired();
         if (purged > 0) logger.info({ tickets: purged }, "deleted message contents of closed tickets after the retention period");
         return purged;
       },

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { prepared } from "../../db/prepared.js";
 import {
   staffAbsence,
   ticketMessages,
@@ -10,7 +11,10 @@ import {
   type Ticket,
   type TicketMessage,
   type TicketStatus,
+  TICKET_STATUSES,
 } from "./schema.js";
+
+const NOT_CLOSED = TICKET_STATUSES.filter((status) => status !== "closed");
 
 /** The content of a message to store with a ticket (without ticket id and bookkeeping). */
 export type MessageContent = Omit<NewTicketMessage, "id" | "ticketId" | "delivery" | "deliveryAttempts" | "createdAt">;
@@ -51,12 +55,33 @@ export function fileTicket(db: Db, input: NewTicket, now: Date): { ticket: Ticke
   });
 }
 
+// The lookups of every question, answer and follow-up, compiled once.
+const ticketById = (db: Db) =>
+  db
+    .select()
+    .from(tickets)
+    .where(eq(tickets.id, sql.placeholder("id")))
+    .prepare();
+const ticketByThread = (db: Db) =>
+  db
+    .select()
+    .from(tickets)
+    .where(eq(tickets.staffThreadId, sql.placeholder("threadId")))
+    .prepare();
+const ticketByVolunteerMessage = (db: Db) =>
+  db
+    .select({ ticket: tickets })
+    .from(ticketMessages)
+    .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
+    .where(and(eq(tickets.volunteerId, sql.placeholder("volunteerId")), eq(ticketMessages.volunteerMessageId, sql.placeholder("messageId"))))
+    .prepare();
+
 export function findTicket(db: Db, id: number): Ticket | undefined {
-  return db.select().from(tickets).where(eq(tickets.id, id)).get();
+  return prepared(db, ticketById).get({ id });
 }
 
 export function findTicketByThread(db: Db, threadId: number): Ticket | undefined {
-  return db.select().from(tickets).where(eq(tickets.staffThreadId, threadId)).get();
+  return prepared(db, ticketByThread).get({ threadId });
 }
 
 /** The ticket a staff-group message belongs to: its header, any message relayed either way, or a notice. */
@@ -76,12 +101,7 @@ export function addTicketNotice(db: Db, ticketId: number, staffMessageId: number
 
 /** The ticket a message in a volunteer's private chat belongs to (their own or the bot's copy). */
 export function findTicketByVolunteerMessage(db: Db, volunteerId: number, messageId: number): Ticket | undefined {
-  return db
-    .select({ ticket: tickets })
-    .from(ticketMessages)
-    .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
-    .where(and(eq(tickets.volunteerId, volunteerId), eq(ticketMessages.volunteerMessageId, messageId)))
-    .get()?.ticket;
+  return prepared(db, ticketByVolunteerMessage).get({ volunteerId, messageId })?.ticket;
 }
 
 export function findVolunteerMessage(db: Db, volunteerId: number, messageId: number): TicketMessage | undefined {
@@ -314,7 +334,13 @@ export function rateTicket(db: Db, ticketId: number, volunteerId: number, helpfu
 
 /** Tickets not closed, oldest first. */
 export function openTickets(db: Db): Ticket[] {
-  return db.select().from(tickets).where(ne(tickets.status, "closed")).orderBy(asc(tickets.createdAt), asc(tickets.id)).all();
+  // Named rather than `<> 'closed'`, so the status index finds them among all closed ones.
+  return db
+    .select()
+    .from(tickets)
+    .where(inArray(tickets.status, NOT_CLOSED))
+    .orderBy(asc(tickets.createdAt), asc(tickets.id))
+    .all();
 }
 
 /** Tickets waiting for staff (open or assigned, with a question or follow-up unanswered). */
@@ -366,16 +392,21 @@ export function staffTracesOfVolunteer(db: Db, volunteerId: number): Array<{ thr
   }));
 }
 
+/** Tickets purged per transaction: within SQLite's limit of bound values, and short enough not to hold up updates. */
+export const PURGE_BATCH = 500;
+
 /**
  * Retention: the message contents of tickets closed before `closedBefore` are erased (the ticket
- * and its numbers stay for statistics). Returns how many tickets were purged.
+ * and its numbers stay for statistics), at most `batch` tickets per call (call again until it
+ * returns less). Returns how many tickets were purged.
  */
-export function purgeClosedTicketContents(db: Db, closedBefore: Date, now: Date): number {
+export function purgeClosedTicketContents(db: Db, closedBefore: Date, now: Date, batch = PURGE_BATCH): number {
   return db.transaction((tx) => {
     const due = tx
       .select({ id: tickets.id })
       .from(tickets)
       .where(and(eq(tickets.status, "closed"), lt(tickets.closedAt, closedBefore), isNull(tickets.contentPurgedAt)))
+      .limit(batch)
       .all()
       .map((row) => row.id);
     if (due.length === 0) return 0;

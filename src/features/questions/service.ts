@@ -57,9 +57,17 @@ export function createQuestionsService(deps: { db: Db; config: Config; clock: ()
     ofVolunteer: (volunteerId: number, limit = 10) => tickets.ticketsOfVolunteer(db, volunteerId, limit),
     staffTraces: (volunteerId: number) => tickets.staffTracesOfVolunteer(db, volunteerId),
     /** Retention: deletes the message contents of tickets closed longer than RETENTION_DAYS ago. */
-    purgeExpired: () => {
+    /** A batch at a time, letting updates in between (the first run on a large database has much to do). */
+    purgeExpired: async () => {
       const now = clock();
-      return tickets.purgeClosedTicketContents(db, new Date(now.getTime() - limits.retentionDays * 86_400_000), now);
+      const closedBefore = new Date(now.getTime() - limits.retentionDays * 86_400_000);
+      let purged = 0;
+      for (;;) {
+        const batch = tickets.purgeClosedTicketContents(db, closedBefore, now);
+        purged += batch;
+        if (batch < tickets.PURGE_BATCH) return purged;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     absence: {
       current: () => tickets.currentAbsence(db, clock()),

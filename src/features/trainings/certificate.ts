@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import * as fontkit from "fontkit";
-import PDFDocument from "pdfkit";
+import type * as Fontkit from "fontkit";
+import type PDFKitDocument from "pdfkit";
+
+// Loaded when the first certificate or name check needs them, not at start-up (together about
+// 0.2 s of every start, see the README's performance section).
+const requireHere = createRequire(import.meta.url);
+const fontkit = () => requireHere("fontkit") as typeof Fontkit;
+const pdfkit = () => requireHere("pdfkit") as typeof PDFKitDocument;
 
 /**
  * "Teilnahmebestätigung" (certificate of attendance) for one training as a one-page A4 PDF.
@@ -68,7 +74,7 @@ type FontName = "regular" | "bold";
 interface LoadedFont {
   data: Buffer;
   /** Parsed once, only to ask which characters the font has. */
-  glyphs: fontkit.Font;
+  glyphs: Fontkit.Font;
 }
 
 const FONT_FILES: Record<FontName, string> = {
@@ -84,10 +90,9 @@ let fonts: Record<FontName, LoadedFont> | undefined;
  */
 function loadFonts(): Record<FontName, LoadedFont> {
   if (fonts) return fonts;
-  const require = createRequire(import.meta.url);
   const load = (file: string): LoadedFont => {
-    const data = readFileSync(require.resolve(file));
-    const parsed = fontkit.create(data);
+    const data = readFileSync(requireHere.resolve(file));
+    const parsed = fontkit().create(data);
     if (!("hasGlyphForCodePoint" in parsed)) throw new Error(`${file} is a font collection, expected a single font`);
     return { data, glyphs: parsed };
   };
@@ -198,6 +203,7 @@ export async function renderCertificate(input: CertificateInput): Promise<Buffer
   const issued = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone }).format(input.issuedAt);
   const duration = formatDuration(input.startsAt, input.endsAt, locale);
 
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size: "A4",
     margin: 0,

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, like, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { sessions } from "../../db/key-value.js";
+import { prepared } from "../../db/prepared.js";
 import {
   trainingCertificates,
   trainingRegistrations,
@@ -16,8 +17,32 @@ export function insertTraining(db: Db, values: NewTraining): Training {
   return db.insert(trainings).values(values).returning().get();
 }
 
+// The lookups behind every press on a training's buttons and every /schulungen, compiled once.
+const trainingById = (db: Db) =>
+  db
+    .select()
+    .from(trainings)
+    .where(eq(trainings.id, sql.placeholder("id")))
+    .prepare();
+const upcomingPage = (db: Db) =>
+  db
+    .select()
+    .from(trainings)
+    // Placeholders skip the column's encoding: the instant in milliseconds, as stored.
+    .where(and(eq(trainings.status, "published"), gt(trainings.startsAt, sql`${sql.placeholder("now")}`)))
+    .orderBy(asc(trainings.startsAt), asc(trainings.id))
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare();
+const registrationOf = (db: Db) =>
+  db
+    .select()
+    .from(trainingRegistrations)
+    .where(and(eq(trainingRegistrations.trainingId, sql.placeholder("trainingId")), eq(trainingRegistrations.userId, sql.placeholder("userId"))))
+    .prepare();
+
 export function findTraining(db: Db, id: number): Training | undefined {
-  return db.select().from(trainings).where(eq(trainings.id, id)).get();
+  return prepared(db, trainingById).get({ id });
 }
 
 export function updateTraining(db: Db, id: number, changes: Partial<NewTraining>): Training | undefined {
@@ -26,14 +51,7 @@ export function updateTraining(db: Db, id: number, changes: Partial<NewTraining>
 
 /** Published trainings that have not started yet, soonest first. */
 export function upcomingTrainings(db: Db, now: Date, offset: number, limit: number): Training[] {
-  return db
-    .select()
-    .from(trainings)
-    .where(and(eq(trainings.status, "published"), gt(trainings.startsAt, now)))
-    .orderBy(asc(trainings.startsAt), asc(trainings.id))
-    .limit(limit)
-    .offset(offset)
-    .all();
+  return prepared(db, upcomingPage).all({ now: now.getTime(), limit, offset });
 }
 
 export function countUpcoming(db: Db, now: Date): number {
@@ -75,11 +93,7 @@ export function seatCounts(db: Db, trainingIds: readonly number[]): Map<number, 
 }
 
 export function findRegistration(db: Db, trainingId: number, userId: number): Registration | undefined {
-  return db
-    .select()
-    .from(trainingRegistrations)
-    .where(and(eq(trainingRegistrations.trainingId, trainingId), eq(trainingRegistrations.userId, userId)))
-    .get();
+  return prepared(db, registrationOf).get({ trainingId, userId });
 }
 
 /** 1 for the first in line; undefined when the registration is not on the waitlist. */

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { timestamp } from "../../db/columns.js";
 
@@ -41,7 +42,8 @@ export const trainings = sqliteTable(
     /** When staff saved the attendance (null: not yet). */
     attendanceSavedAt: timestamp("attendance_saved_at"),
   },
-  (table) => [index("trainings_starts_at").on(table.startsAt)],
+  // The creator: a person's data (export, erase).
+  (table) => [index("trainings_starts_at").on(table.startsAt), index("trainings_created_by").on(table.createdBy)],
 );
 
 export const REGISTRATION_STATUSES = ["registered", "waitlisted", "cancelled"] as const;
@@ -78,6 +80,8 @@ export const trainingRegistrations = sqliteTable(
     uniqueIndex("training_registrations_person").on(table.trainingId, table.userId),
     index("training_registrations_user").on(table.userId),
     index("training_registrations_line").on(table.trainingId, table.status, table.queuedAt),
+    // Seats from the waitlist not told yet (the scheduler asks every minute): only those rows.
+    index("training_registrations_unnoticed").on(table.trainingId).where(sql`${table.moves} > ${table.movesNoticed}`),
   ],
 );
 
