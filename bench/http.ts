@@ -1,10 +1,14 @@
 /**
- * End to end over HTTP: the real process (`node --import tsx src/main.ts`) against the fake Bot API
- * server, volunteers sending a mixed load; then the same load answered by a bare grammY process
- * (bench/bare-bot.ts) against the same fake. Then a burst with Telegram's limits on.
+ * End to end over HTTP: the real process, compiled as in production (`npm run build`, then
+ * `node dist/main.js`), against the fake Bot API server, volunteers sending a mixed load; then the
+ * same load answered by a bare grammY process (bench/bare-bot.ts, run with tsx) against the same
+ * fake. Then a burst with Telegram's limits on.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { closeDb, openDb } from "../src/db/client.js";
 import { FakeTelegram, startFakeTelegramServer, type FakeCall, type FakeTelegramServer } from "../src/sandbox/fake-telegram/index.js";
 import { round, rssMb, sleep, STAFF_ADMIN, STAFF_CHAT_ID, stats, tempDbFile, TOKEN, type Results } from "./lib.js";
@@ -45,11 +49,37 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts a bot process against the fake and waits for its first getUpdates. */
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+let release: string | undefined;
+
+/**
+ * The bot as production runs it: `scripts/build.mjs` (what `npm run build` runs) compiles src/ once
+ * per bench run into a release folder in the temp dir (dist/ beside the migrations, package.json
+ * and a link to node_modules, as on the server); the bot then runs as `node dist/main.js`.
+ */
+export function builtBot(): string {
+  if (release) return path.join(release, "dist", "main.js");
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "lotsenbot-bench-release-"));
+  const started = performance.now();
+  const built = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), path.join(folder, "dist")], { cwd: ROOT, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
+  fs.copyFileSync(path.join(ROOT, "package.json"), path.join(folder, "package.json"));
+  fs.cpSync(path.join(ROOT, "drizzle"), path.join(folder, "drizzle"), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(folder, "node_modules"), "dir");
+  console.log(`   (built the bot into ${folder}/dist in ${round((performance.now() - started) / 1000, 1)} s; it runs as \`node dist/main.js\`)`);
+  release = folder;
+  return path.join(folder, "dist", "main.js");
+}
+
+/**
+ * Starts a bot process against the fake and waits for its first getUpdates: a compiled `.js` file
+ * with plain `node` (as production), a `.ts` file with `--import tsx`.
+ */
 export async function startProcess(fixture: Fixture, script: string, env: Record<string, string> = {}): Promise<Running> {
   const started = performance.now();
   const polled = fixture.fake.waitForCall((call) => call.method === "getUpdates" && call.at >= Date.now() - 5, { timeoutMs: 60_000 });
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(script)], {
+  const argv = script.endsWith(".ts") ? ["--import", "tsx", script] : [script];
+  const child = spawn(process.execPath, argv, {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
@@ -57,6 +87,7 @@ export async function startProcess(fixture: Fixture, script: string, env: Record
       TELEGRAM_API_ROOT: fixture.server.url,
       DATABASE_PATH: fixture.databasePath,
       STAFF_CHAT_ID: String(STAFF_CHAT_ID),
+      NODE_ENV: "production",
       // The default log level (info, a line per update), as in production; stdout is discarded.
       ...env,
     },
@@ -191,7 +222,7 @@ export async function benchHttp(results: Results, options: { quick?: boolean } =
     await bare.stop();
     await fixture.fake.handle("getUpdates", { offset: 2 ** 31 - 1, timeout: 0 });
 
-    const bot = await startProcess(fixture, "src/main.ts");
+    const bot = await startProcess(fixture, builtBot());
     await sleep(1000);
     const load = await runLoad(fixture, { ...steady, kinds: MIX, waitMs: 10_000 });
     const rss = rssMb(bot.child.pid!);

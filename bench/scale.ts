@@ -8,7 +8,7 @@ import type { Update } from "grammy/types";
 import { closeDb, openDb, type Db } from "../src/db/client.js";
 import { createFaqService } from "../src/features/faq/service.js";
 import { createWorld } from "./hot-paths.js";
-import { createFixture, startProcess } from "./http.js";
+import { builtBot, createFixture, startProcess } from "./http.js";
 import { round, rssMb, sleep, STAFF_ADMIN, STAFF_CHAT_ID, stats, tempDbFile, type Results } from "./lib.js";
 
 const SIZES = { volunteers: 20_000, tickets: 100_000, messagesPerTicket: 5, trainings: 500, registrations: 20_000, deliveries: 50_000, faq: 300 };
@@ -99,7 +99,7 @@ export async function benchScale(results: Results): Promise<void> {
   for (let i = 0; i < 1000; i++) fixture.fake.addUser({ id: FIRST_USER + i, first_name: `Vol ${i}`, language_code: "de" });
   fixture.volunteers.push(...Array.from({ length: 1000 }, (_, i) => FIRST_USER + i));
   try {
-    const bot = await startProcess(fixture, "src/main.ts");
+    const bot = await startProcess(fixture, builtBot());
     await sleep(3000);
     const idle = rssMb(bot.child.pid!);
     // Load: every volunteer asks for their questions, their trainings, the directory.

@@ -84,7 +84,11 @@ describe("query plans of the hot paths", () => {
       const thread = h.fake.topics(STAFF_CHAT_ID)[0]!.message_thread_id;
       await h.handle(fake.userSendsText(STAFF_MEMBER, "Das Jobcenter, als Darlehen.", { chatId: STAFF_CHAT_ID, messageThreadId: thread }));
       await h.handle(fake.userSendsText(AMINA, "Danke! Und die erste Miete?"));
+      // More open questions than one page of /offen holds, for its "▶️ Weitere" (keyset after a ticket, count before it).
+      const insert = h.db.$client.prepare("insert into tickets (volunteer_id, source_key, topic, volunteer_label, status, created_at, last_volunteer_at) values (?, ?, 'arbeit', 'Ben', 'open', ?, ?)");
+      for (let i = 0; i < 30; i++) insert.run(BEN, `plan:${i}`, Date.now() + i, Date.now());
       await h.handle(fake.userSendsCommand(STAFF_ADMIN, "offen", undefined, { chatId: STAFF_CHAT_ID }));
+      await h.handle(fake.userClicksButton(STAFF_ADMIN, fake.lastBotMessage(STAFF_CHAT_ID)!, "▶️ Weitere"));
       await h.handle(fake.userSendsCommand(AMINA, "meinefragen"));
       const training = seedTraining(h, { capacity: 1 });
       await h.handle(fake.userSendsCommand(AMINA, "schulungen"));

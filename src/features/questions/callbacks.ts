@@ -14,3 +14,5 @@ export const solved = defineCallback("q:solved");
 /** The buttons under a ticket's header in the staff group. */
 export const ticket = defineCallback("tk:{action}:{ticketId}", { action: oneOf(["take", "close", "faq"] as const), ticketId });
 export const rating = defineCallback("rt:{ticketId}:{helpful}", { ticketId, helpful: flag });
+/** "▶️ More" under /offen: the page after the ticket created at `at` (ms) with id `id`; 0/0 is the first page. */
+export const openPage = defineCallback("tko:{at}:{id}", { at: int(9_999_999_999_999), id: ticketId });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { prepared } from "../../db/prepared.js";
 import {
@@ -332,15 +332,39 @@ export function rateTicket(db: Db, ticketId: number, volunteerId: number, helpfu
   );
 }
 
-/** Tickets not closed, oldest first. */
-export function openTickets(db: Db): Ticket[] {
+/** Where a page of the open tickets starts: after this ticket (by creation time, then id). */
+export interface OpenCursor {
+  createdAt: Date;
+  id: number;
+}
+
+/**
+ * A page of the tickets not closed, oldest first, after `after` (keyset paging: read from the
+ * status index, at most `limit` rows, however many are open).
+ */
+export function openTicketsPage(db: Db, after: OpenCursor | undefined, limit: number): Ticket[] {
   // Named rather than `<> 'closed'`, so the status index finds them among all closed ones.
+  const notClosed = inArray(tickets.status, NOT_CLOSED);
   return db
     .select()
     .from(tickets)
-    .where(inArray(tickets.status, NOT_CLOSED))
+    .where(after ? and(notClosed, or(gt(tickets.createdAt, after.createdAt), and(eq(tickets.createdAt, after.createdAt), gt(tickets.id, after.id)))) : notClosed)
     .orderBy(asc(tickets.createdAt), asc(tickets.id))
+    .limit(limit)
     .all();
+}
+
+/** How many tickets are not closed, and how many of them come before `after` (for "21–40 of 200"). */
+export function countUnclosedBefore(db: Db, after: OpenCursor | undefined): { total: number; before: number } {
+  const before = after
+    ? sql<number>`coalesce(sum(${tickets.createdAt} < ${after.createdAt.getTime()} or (${tickets.createdAt} = ${after.createdAt.getTime()} and ${tickets.id} <= ${after.id})), 0)`
+    : sql<number>`0`;
+  const row = db
+    .select({ total: sql<number>`count(*)`, before })
+    .from(tickets)
+    .where(inArray(tickets.status, NOT_CLOSED))
+    .get();
+  return { total: row?.total ?? 0, before: row?.before ?? 0 };
 }
 
 /** Tickets waiting for staff (open or assigned, with a question or follow-up unanswered). */

@@ -51,7 +51,9 @@ export function createQuestionsService(deps: { db: Db; config: Config; clock: ()
       deps.audit?.record({ actorId: staffId, action: "ticket.closed", objectId: ticketId, details: { topic } });
     },
     rate: (ticketId: number, volunteerId: number, helpful: boolean) => tickets.rateTicket(db, ticketId, volunteerId, helpful),
-    open: () => tickets.openTickets(db),
+    /** A page of the tickets not closed, oldest first, after `after`. */
+    openPage: (after: tickets.OpenCursor | undefined, limit: number) => tickets.openTicketsPage(db, after, limit),
+    countOpen: (after?: tickets.OpenCursor) => tickets.countUnclosedBefore(db, after),
     waiting: () => tickets.waitingTickets(db),
     markReminded: (ticketId: number) => tickets.markReminded(db, ticketId, clock()),
     ofVolunteer: (volunteerId: number, limit = 10) => tickets.ticketsOfVolunteer(db, volunteerId, limit),

@@ -1,11 +1,11 @@
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { onCallback } from "../../core/callback-data.js";
 import type { BotContext } from "../../core/context.js";
 import { formatDateTime } from "../../core/format.js";
 import { escapeHtml } from "../../core/html.js";
 import { requireStaff, staffArea, staffGroup, staffOnly } from "../../core/staff.js";
-import { isTelegramError, isUnreachable } from "../../core/telegram-errors.js";
+import { ignoreNotModified, isTelegramError, isUnreachable } from "../../core/telegram-errors.js";
 import { truncate } from "../../core/text.js";
 import { isTopic, type FaqApi } from "../faq/index.js";
 import { parseAbsenceEnd } from "./absence.js";
@@ -13,6 +13,7 @@ import * as callbacks from "./callbacks.js";
 import { ratingKeyboard } from "./keyboards.js";
 import { TEXT_LIMIT, isRelayable, messageContent } from "./message-content.js";
 import type { TicketRelay } from "./relay.js";
+import type { OpenCursor } from "./repository.js";
 import type { Ticket } from "./schema.js";
 import type { QuestionsService } from "./service.js";
 
@@ -51,25 +52,25 @@ export function createStaffSide(deps: StaffSideDeps): Composer<BotContext> {
   }
 
   commands.command("offen", staffOnly, async (ctx) => {
-    const open = service.open();
-    if (open.length === 0) {
-      await ctx.reply(ctx.t("questions.staff.openEmpty"));
+    const page = openPage(ctx, deps, undefined);
+    await ctx.reply(page.text, { link_preview_options: { is_disabled: true }, reply_markup: page.keyboard });
+  });
+
+  // "▶️ Weitere" / "⏮ Von vorn" under /offen: the message shows the next page (or the first).
+  onCallback(commands, callbacks.openPage, async (ctx, { at, id }) => {
+    if (!(await requireStaff(ctx))) return;
+    const after = at === 0 && id === 0 ? undefined : { createdAt: new Date(at), id };
+    const page = openPage(ctx, deps, after);
+    if (after && page.shown === 0) {
+      // Everything after that page has been closed meanwhile: the list as it is now comes with /offen.
+      await ctx.answerCallbackQuery({ text: ctx.t("questions.staff.openNoMore") });
       return;
     }
-    const now = deps.clock();
-    const lines = open.map((ticket) => {
-      const link = relay.staffLink(ticket);
-      const ref = link ? `<a href="${escapeHtml(link)}">#${ticket.id}</a>` : `#${ticket.id}`;
-      return ctx.t("questions.staff.openLine", {
-        ref,
-        topic: ctx.t(`topics.short.${ticket.topic}`),
-        volunteer: ticket.volunteerLabel,
-        age: age(ctx, ticket.createdAt, now),
-        assignee: ticket.assigneeName ?? ctx.t("questions.staff.nobody"),
-      });
-    });
-    await sendChunks(ctx, [ctx.t("questions.staff.openTitle", { count: open.length }), ...lines], "\n");
+    await ctx.answerCallbackQuery();
+    await ignoreNotModified(ctx.editMessageText(page.text, { link_preview_options: { is_disabled: true }, reply_markup: page.keyboard }));
   });
+  // Its data out of range (forged): in the staff group too, a word rather than a silent answer.
+  commands.callbackQuery(/^tko:/, (ctx) => ctx.answerCallbackQuery({ text: ctx.t("errors.staleButton") }));
 
   commands.command("ticket", staffOnly, async (ctx) => {
     const id = Number(ctx.match.trim().replace(/^#/, ""));
@@ -283,6 +284,51 @@ function history(ctx: BotContext, service: QuestionsService, ticket: Ticket): st
   });
   if (ticket.rating !== null) entries.push(ctx.t(`questions.staff.historyRating_${ticket.rating}`));
   return entries;
+}
+
+/** Rows read for one page of /offen; the page shows as many of them as fit one message. */
+export const OPEN_PAGE_SIZE = 20;
+
+/**
+ * One page of /offen: the oldest open tickets after `after`, as many as fit ONE message (the
+ * staff group may get only 20 messages a minute), with "▶️ Weitere" when more follow and
+ * "⏮ Von vorn" on later pages. Only that page's rows are read.
+ */
+function openPage(ctx: BotContext, deps: StaffSideDeps, after: OpenCursor | undefined): { text: string; keyboard?: InlineKeyboard; shown: number } {
+  const { service, relay } = deps;
+  const rows = service.openPage(after, OPEN_PAGE_SIZE + 1);
+  if (rows.length === 0) return { text: ctx.t("questions.staff.openEmpty"), shown: 0 };
+  const { total, before } = service.countOpen(after);
+  const now = deps.clock();
+  const lines: string[] = [];
+  let length = 0;
+  let last: Ticket | undefined;
+  for (const ticket of rows.slice(0, OPEN_PAGE_SIZE)) {
+    const link = relay.staffLink(ticket);
+    const ref = link ? `<a href="${escapeHtml(link)}">#${ticket.id}</a>` : `#${ticket.id}`;
+    const line = ctx.t("questions.staff.openLine", {
+      ref,
+      topic: ctx.t(`topics.short.${ticket.topic}`),
+      volunteer: ticket.volunteerLabel,
+      age: age(ctx, ticket.createdAt, now),
+      assignee: ticket.assigneeName ?? ctx.t("questions.staff.nobody"),
+    });
+    // Room for the title (with its numbers); HTML is longer than the text Telegram counts.
+    if (lines.length > 0 && length + line.length + 1 > TEXT_LIMIT - 200) break;
+    lines.push(line);
+    length += line.length + 1;
+    last = ticket;
+  }
+  const more = rows.length > lines.length || before + lines.length < total;
+  const title =
+    lines.length === total
+      ? ctx.t("questions.staff.openTitle", { count: total })
+      : ctx.t("questions.staff.openTitlePage", { count: total, from: before + 1, to: before + lines.length });
+  const buttons = new InlineKeyboard();
+  if (more && last) buttons.text(ctx.t("questions.staff.openMore"), callbacks.openPage.pack({ at: last.createdAt.getTime(), id: last.id }));
+  if (after) buttons.text(ctx.t("questions.staff.openFirst"), callbacks.openPage.pack({ at: 0, id: 0 }));
+  const keyboard = buttons.inline_keyboard.flat().length > 0 ? buttons : undefined;
+  return { text: [title, ...lines].join("\n"), keyboard, shown: lines.length };
 }
 
 function age(ctx: BotContext, since: Date, now: Date): string {

@@ -242,6 +242,8 @@ describe("staff buttons and commands", () => {
     const links = list.entities?.filter((e) => e.type === "text_link").map((e) => (e as { url: string }).url);
     expect(links).toHaveLength(2);
     expect(links![0]).toMatch(/^https:\/\/t\.me\/c\/1000000001\/\d+$/);
+    // All fit one page: no buttons.
+    expect(buttonTexts(list)).toEqual([]);
 
     await h.handle(h.fake.userSendsText(STAFF_MEMBER, "Antwort <b>eins</b>", { chatId: STAFF_CHAT_ID, messageThreadId: h.fake.topics(STAFF_CHAT_ID)[0]!.message_thread_id }));
     // In a private chat too (staff need not have gone through the volunteers' onboarding).
@@ -256,6 +258,70 @@ describe("staff buttons and commands", () => {
     expect(h.fake.lastBotMessage(STAFF_ADMIN)?.text).toBe("Eine Frage #99 gibt es nicht (mehr).");
     await h.handle(h.fake.userSendsCommand(STAFF_ADMIN, "ticket", "abc"));
     expect(h.fake.lastBotMessage(STAFF_ADMIN)?.text).toBe("So geht es: /ticket 12");
+    expect(failedCalls(h.fake)).toEqual([]);
+  });
+
+  it("/offen with 1,000 open questions sends ONE message with the oldest, pages with ▶️ Weitere, answers stale and forged buttons", async () => {
+    const now = Date.now();
+    const insert = h.db.$client.prepare(
+      "insert into tickets (id, volunteer_id, source_key, topic, volunteer_label, status, staff_thread_id, created_at, last_volunteer_at) values (?, ?, ?, 'arbeit', ?, ?, ?, ?, ?)",
+    );
+    // Hostile names (markup, ampersands, the longest Telegram allows): a page still fits one message.
+    const label = (id: number) => (id % 3 === 0 ? `<script>&${"é".repeat(56)}` : id % 3 === 1 ? "Amina & <b>K.</b>" : `Ben ${"👍".repeat(30)}`);
+    h.db.$client.transaction(() => {
+      for (let id = 1; id <= 1000; id++) insert.run(id, id % 2 ? AMINA : BEN, `m:x:${id}`, label(id), id % 5 === 0 ? "answered" : "open", 100_000 + id, now - (2000 - id) * 60_000, now);
+      // Closed ones are not listed.
+      for (let id = 1001; id <= 1100; id++) insert.run(id, AMINA, `m:x:${id}`, "Closed", "closed", null, now - 5000 * 60_000, now);
+    })();
+    const before = h.fake.botMessages(STAFF_CHAT_ID).length;
+    await h.handle(h.fake.userSendsCommand(STAFF_MEMBER, "offen", undefined, { chatId: STAFF_CHAT_ID }));
+    const sent = h.fake.botMessages(STAFF_CHAT_ID).slice(before);
+    expect(sent).toHaveLength(1);
+    const first = sent[0]!;
+    expect(first.text!.length).toBeLessThanOrEqual(4096);
+    const lines = first.text!.split("\n");
+    const shown = lines.length - 1;
+    expect(shown).toBeGreaterThanOrEqual(5);
+    expect(shown).toBeLessThanOrEqual(20);
+    expect(lines[0]).toBe(`Offene Fragen: 1000 (älteste zuerst), hier 1–${shown}`);
+    expect(lines[1]).toMatch(/^#1 · Arbeit · Amina & <b>K\.<\/b> · seit 33 Std\. · noch niemand$/);
+    expect(lines[3]).toContain("<script>&é");
+    expect(buttonTexts(first)).toEqual(["▶️ Weitere"]);
+
+    // The next page replaces the list in the same message (nothing new in the group).
+    await h.handle(h.fake.userClicksButton(STAFF_MEMBER, first, "▶️ Weitere"));
+    const second = h.fake.message(STAFF_CHAT_ID, first.message_id)!;
+    const secondLines = second.text!.split("\n");
+    expect(secondLines[0]).toBe(`Offene Fragen: 1000 (älteste zuerst), hier ${shown + 1}–${shown + secondLines.length - 1}`);
+    expect(secondLines[1]).toMatch(new RegExp(`^#${shown + 1} · `));
+    expect(buttonTexts(second)).toEqual(["▶️ Weitere", "⏮ Von vorn"]);
+    expect(h.fake.botMessages(STAFF_CHAT_ID)).toHaveLength(before + 1);
+
+    // Questions closed meanwhile drop out; the page after a closed one still follows on.
+    h.db.$client.prepare("update tickets set status = 'closed' where id > ? and id <= ?").run(shown + secondLines.length - 1, 990);
+    await h.handle(h.fake.userClicksButton(STAFF_MEMBER, second, "▶️ Weitere"));
+    const third = h.fake.message(STAFF_CHAT_ID, first.message_id)!;
+    expect(third.text!.split("\n")[0]).toBe(`Offene Fragen: ${shown + secondLines.length - 1 + 10} (älteste zuerst), hier ${shown + secondLines.length}–${shown + secondLines.length - 1 + 10}`);
+    expect(third.text!.split("\n")[1]).toMatch(/^#991 · /);
+    expect(buttonTexts(third)).toEqual(["⏮ Von vorn"]);
+
+    // A stale "Weitere" (everything after it closed since): a polite answer, the message stays.
+    h.db.$client.prepare("update tickets set status = 'closed' where id > 990").run();
+    const stale = h.fake.userSendsCallbackData(STAFF_MEMBER, third, "tko:" + String(now - 1010 * 60_000) + ":990");
+    await h.handle(stale);
+    expect(h.fake.callbackAnswer(stale.callback_query!.id)).toMatchObject({ text: "Danach ist keine Frage mehr offen. /offen zeigt die Liste, wie sie jetzt ist." });
+    expect(h.fake.message(STAFF_CHAT_ID, first.message_id)!.text).toBe(third.text);
+
+    await h.handle(h.fake.userClicksButton(STAFF_MEMBER, third, "⏮ Von vorn"));
+    expect(h.fake.message(STAFF_CHAT_ID, first.message_id)!.text!.split("\n")[0]).toBe(`Offene Fragen: ${shown + secondLines.length - 1} (älteste zuerst), hier 1–${shown}`);
+
+    // Forged data (out of range) is answered as stale by the core; a volunteer gets no list.
+    const forged = h.fake.userSendsCallbackData(STAFF_MEMBER, first, "tko:99999999999999:1");
+    await h.handle(forged);
+    expect(h.fake.callbackAnswer(forged.callback_query!.id)).toMatchObject({ text: "Dieser Knopf ist nicht mehr gültig." });
+    const outsider = h.fake.userSendsCallbackData(BEN, first, "tko:0:0");
+    await h.handle(outsider);
+    expect(h.fake.callbackAnswer(outsider.callback_query!.id)).toMatchObject({ text: "This command is reserved for the guide team.", show_alert: true });
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
