@@ -23,7 +23,7 @@ import { routeUpdate } from "../src/updates/routing.js";
 import { parseArgs } from "node:util";
 import { benchBroadcast } from "./broadcast.js";
 import { benchHotPaths } from "./hot-paths.js";
-import { benchHttp } from "./http.js";
+import { benchHttp, builtBot } from "./http.js";
 import { machine, Results, round, silent as logger, tempDbFile, TOKEN } from "./lib.js";
 import { benchScale } from "./scale.js";
 
@@ -96,6 +96,8 @@ const started = Date.now();
 const host = machine();
 console.log(`Lotsenbot benchmark on ${String(host.cpus)} × ${String(host.cpuModel)}, Node ${String(host.node)}; parts: ${parts.join(", ")}`);
 console.log("(the broadcast to 10,000 recipients takes about 7 min and runs only with `-- --only broadcast`)\n");
+// The HTTP and scale parts run the bot as production does: compiled once (npm run build), `node dist/main.js`.
+if (parts.includes("http") || parts.includes("scale")) builtBot();
 if (parts.includes("hot")) await benchHotPaths(results, { only: values.path });
 if (parts.includes("http")) await benchHttp(results, { quick: values.quick });
 if (parts.includes("scale")) await benchScale(results);
