@@ -101,17 +101,28 @@ const SIBLINGS = ["", "-wal", "-shm", "-journal"];
  * lost; returns that name (undefined when there was no database).
  */
 export function replaceDatabase(databasePath: string, backupFile: string, stamp: string): string | undefined {
+  // Read first, through SQLite (`VACUUM INTO`), so that what a backup file still holds in its own
+  // write-ahead log (a database put aside by an earlier restore) comes along; a plain file copy
+  // would miss it. Written before anything is moved: a failure changes nothing.
+  const incoming = `${databasePath}.restoring`;
+  fs.rmSync(incoming, { force: true });
+  const source = new Database(backupFile, { readonly: true, fileMustExist: true });
+  try {
+    source.prepare("vacuum into ?").run(incoming);
+  } finally {
+    source.close();
+  }
   let aside: string | undefined;
   if (fs.existsSync(databasePath)) {
+    // Never over an earlier one (two restores within a second).
     aside = `${databasePath}.before-restore-${stamp}`;
+    for (let n = 2; SIBLINGS.some((suffix) => fs.existsSync(aside + suffix)); n++) aside = `${databasePath}.before-restore-${stamp}-${n}`;
     for (const suffix of SIBLINGS) {
       if (fs.existsSync(databasePath + suffix)) fs.renameSync(databasePath + suffix, aside + suffix);
     }
   } else {
     for (const suffix of SIBLINGS) fs.rmSync(databasePath + suffix, { force: true });
   }
-  const incoming = `${databasePath}.restoring`;
-  fs.copyFileSync(backupFile, incoming);
   const fd = fs.openSync(incoming, "r+");
   try {
     fs.fsyncSync(fd);

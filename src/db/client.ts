@@ -38,17 +38,20 @@ const STATEMENT_CACHE_SIZE = 1000;
  * drizzle compiles every query anew (`prepare` on each call), which was the largest single cost
  * of handling an update. The same SQL text gets the same compiled statement here instead, kept
  * in a bounded most-recently-used cache. A statement handed out again is reset to return rows as
- * objects (drizzle switches some to arrays with `raw()` before using them); nothing in the app
- * iterates a statement lazily, which would keep it busy while being handed out again.
+ * objects (drizzle switches some to arrays with `raw()` before using them; `pluck` and `expand`
+ * are switched off too), and one still being iterated is not handed out again.
  */
 function cacheStatements(sqlite: Database.Database): void {
   const compile = sqlite.prepare.bind(sqlite);
   const cache = new Map<string, Database.Statement>();
   sqlite.prepare = ((source: string) => {
     let statement = cache.get(source);
+    // One still being iterated cannot run again: this caller gets a fresh one, not cached.
+    if (statement?.busy) return compile(source);
     if (statement) {
       cache.delete(source);
-      if (statement.reader) statement.raw(false);
+      // Whatever the last caller switched on for its rows (pluck, expand, raw) goes off again.
+      if (statement.reader) statement.pluck(false).expand(false).raw(false);
     } else {
       statement = compile(source);
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);

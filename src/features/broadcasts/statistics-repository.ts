@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import { deliveries, deliveryJobs } from "../../db/schema.js";
 import { broadcasts } from "./schema.js";
 
-/** The broadcasts queued in a period and how far they reached: counts only. */
+/** The broadcasts due to go out in a period (a stopped one only if it had started) and how far they reached: counts only. */
 export interface BroadcastFigures {
   sent: number;
   /** People and groups in their audiences when they were queued. */
@@ -34,7 +34,15 @@ export function broadcastFigures(db: Db, from: Date, to: Date): BroadcastFigures
     })
     .from(broadcasts)
     .innerJoin(deliveryJobs, sql`${deliveryJobs.id} = ${broadcasts.jobId}`)
-    .where(and(gte(broadcasts.createdAt, from), lt(broadcasts.createdAt, to)))
+    // In the period it goes out (a broadcast written in December for January counts in January),
+    // and not at all when it was stopped before it started.
+    .where(
+      and(
+        gte(deliveryJobs.sendAt, from),
+        lt(deliveryJobs.sendAt, to),
+        sql`not (${deliveryJobs.status} = 'stopped' and ${deliveryJobs.startedAt} is null)`,
+      ),
+    )
     .get()!;
   return row;
 }

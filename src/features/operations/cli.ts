@@ -77,6 +77,10 @@ function restore(databasePath: string, file: string, out: (line: string) => void
     return 1;
   }
   try {
+    if (sameFile(file, databasePath)) {
+      out(`Die Sicherung ${file} wird nicht wiederhergestellt, es hat sich nichts geändert. Das ist die Datenbank selbst (DATABASE_PATH), keine Sicherung.`);
+      return 1;
+    }
     const checked = checkBackupFile(file);
     if (!checked.ok) {
       out(`Die Sicherung ${file} wird nicht wiederhergestellt, es hat sich nichts geändert. ${REFUSALS[checked.problem]}${checked.detail ? ` (${checked.detail})` : ""}`);
@@ -92,6 +96,13 @@ function restore(databasePath: string, file: string, out: (line: string) => void
   } finally {
     lock.release();
   }
+}
+
+/** Both names lead to the same file (also through links or `./`). */
+function sameFile(a: string, b: string): boolean {
+  if (!fs.existsSync(a) || !fs.existsSync(b)) return path.resolve(a) === path.resolve(b);
+  const [x, y] = [fs.statSync(a), fs.statSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

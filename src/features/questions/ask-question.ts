@@ -106,14 +106,14 @@ export function createAskQuestion(deps: AskQuestionDeps) {
         await ignoreNotModified(next.editMessageReplyMarkup());
         const sourceKey = `q:${next.callbackQuery!.id}`;
         const filed = await conversation.external(async () => {
-          const { ticket, delivery } = await deps.relay.file({
+          const { ticket, waitingForStaff } = await deps.relay.file({
             sourceKey,
             volunteerId: from.id,
             volunteerLabel: volunteerLabel(from.first_name, from.last_name),
             topic: topic!,
             messages: parts.map((part) => ({ ...messageContent(part), authorId: from.id, volunteerMessageId: part.message_id, copyable: true })),
           });
-          return { id: ticket.id, queued: delivery.waitingForStaff > 0 };
+          return { id: ticket.id, queued: waitingForStaff > 0 };
         });
         await next.reply(next.t(filed.queued ? "questions.queued" : "questions.received", { id: filed.id }));
         return;

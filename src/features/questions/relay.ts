@@ -37,13 +37,6 @@ export interface RelayDeps {
   replyWaitMs?: number;
 }
 
-export interface DeliveryResult {
-  /** Volunteer messages still waiting for the staff group (it failed; the relay retries). */
-  waitingForStaff: number;
-  /** Answers still waiting for the volunteer's chat (Telegram failed; the relay retries). */
-  waitingForVolunteer: number;
-}
-
 /** How long the answer to "is the staff group a forum?" is trusted. */
 const FORUM_CHECK_MS = 5 * 60_000;
 
@@ -119,17 +112,14 @@ export class TicketRelay {
    * Resolves once the question has reached the staff group, or after REPLY_WAIT_MS while it waits
    * for its turn there (then `waitingForStaff` counts it).
    */
-  async file(input: NewTicket): Promise<{ ticket: Ticket; delivery: DeliveryResult }> {
+  async file(input: NewTicket): Promise<{ ticket: Ticket; waitingForStaff: number }> {
     const { ticket } = this.deps.service.file(input);
-    return { ticket, delivery: { waitingForStaff: await this.deliverPromptly(ticket.id), waitingForVolunteer: 0 } };
+    return { ticket, waitingForStaff: await this.deliverPromptly(ticket.id) };
   }
 
   /** Delivers whatever of this ticket is pending, both ways, and resolves when it is done. */
-  async deliver(ticketId: number): Promise<DeliveryResult> {
-    const toStaff = this.deliverToStaff(ticketId);
-    const toVolunteer = this.deliverAnswers(ticketId);
-    const [waitingForStaff, waitingForVolunteer] = await Promise.all([toStaff, toVolunteer]);
-    return { waitingForStaff, waitingForVolunteer };
+  async deliver(ticketId: number): Promise<void> {
+    await Promise.all([this.deliverToStaff(ticketId), this.deliverAnswers(ticketId)]);
   }
 
   /**

@@ -41,14 +41,14 @@ export function createVolunteerSide(deps: { service: QuestionsService; relay: Ti
     // As in the guided flow: people asking while the team is away learn it first.
     const absence = alreadyFiled ? undefined : service.absence.current();
     if (absence) await ctx.reply(formatAbsence(ctx.t, absence, ctx.locale, ctx.config.timezone));
-    const { ticket, delivery } = await relay.file({
+    const { ticket, waitingForStaff } = await relay.file({
       sourceKey,
       volunteerId: from.id,
       volunteerLabel: volunteerLabel(from.first_name, from.last_name),
       topic: DEFAULT_TOPIC,
       messages: [{ text, entities: null, media: null, mediaGroupId: null, authorId: from.id, volunteerMessageId: message.message_id, copyable: false }],
     });
-    await ctx.reply(ctx.t(delivery.waitingForStaff > 0 ? "questions.queued" : "questions.received", { id: ticket.id }));
+    await ctx.reply(ctx.t(waitingForStaff > 0 ? "questions.queued" : "questions.received", { id: ticket.id }));
   }
 
   privateChat.command("frage", async (ctx) => {

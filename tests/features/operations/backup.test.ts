@@ -93,6 +93,53 @@ describe("npm run backup / npm run restore", () => {
     expect(reopened.$client.pragma("integrity_check", { simple: true })).toBe("ok");
   });
 
+  it("undoes a restore: the database put aside comes back whole, also what was only in its write-ahead log", async () => {
+    const w = world();
+    w.people(1, 10);
+    const file = path.join(w.dir, "sicherung.db");
+    expect(await w.cli("backup", file)).toBe(0);
+    w.people(100, 5);
+    // The bot dies with its last rows only in the -wal file.
+    const wal = fs.readFileSync(`${w.databasePath}-wal`);
+    closeDb(open.pop()!);
+    fs.writeFileSync(`${w.databasePath}-wal`, wal);
+    expect(await w.cli("restore", file)).toBe(0);
+    const aside = /liegt jetzt unter (.+)\.$/.exec(w.lines.find((line) => line.includes("liegt jetzt unter"))!)![1]!;
+    expect(fs.existsSync(`${aside}-wal`)).toBe(true);
+
+    // The wrong backup: the one put aside is restored again, with all 15.
+    expect(await w.cli("restore", aside)).toBe(0);
+    expect(w.ids(w.databasePath)).toHaveLength(15);
+    expect(checkBackupFile(w.databasePath)).toMatchObject({ ok: true });
+  });
+
+  it("two restores within the same second keep both databases they replaced", async () => {
+    const w = world();
+    w.people(1, 10);
+    const file = path.join(w.dir, "sicherung.db");
+    expect(await w.cli("backup", file)).toBe(0);
+    w.people(100, 5);
+    closeDb(open.pop()!);
+    const lines: string[] = [];
+    const at = () => new Date("2026-03-01T10:00:00Z");
+    const restore = () => runOperationsCli(["restore", file], { DATABASE_PATH: w.databasePath }, (line) => lines.push(line), at);
+    expect(await restore()).toBe(0);
+    expect(await restore()).toBe(0);
+    const asides = lines.flatMap((line) => /liegt jetzt unter (.+)\.$/.exec(line)?.[1] ?? []);
+    expect(new Set(asides).size).toBe(2);
+    expect(asides.map((aside) => w.ids(aside).length)).toEqual([15, 10]);
+  });
+
+  it("refuses to restore the database onto itself and leaves it in place", async () => {
+    const w = world();
+    w.people(1, 10);
+    closeDb(open.pop()!);
+    const same = path.join(w.dir, ".", "lotsenbot.db");
+    expect(await w.cli("restore", same)).toBe(1);
+    expect(w.lines.at(-1)).toContain("es hat sich nichts geändert");
+    expect(w.ids(w.databasePath)).toHaveLength(10);
+  });
+
   it("refuses a file that is missing, not SQLite, damaged, not Lotsenbot's, or from a newer release", async () => {
     const w = world();
     w.people(1, 300);

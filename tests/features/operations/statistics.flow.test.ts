@@ -200,6 +200,23 @@ describe("/statistik", () => {
     expect(failedCalls(h.fake)).toEqual([]);
   });
 
+  it("counts a broadcast as sent in the period it went out: not one scheduled for later, not one stopped before it started", async () => {
+    const sql = h.db.$client;
+    const add = (key: string, status: string, created: string, sendAt: string, volunteers: number) => {
+      const id = Number(
+        sql
+          .prepare("insert into delivery_jobs (kind, key, status, send_at, created_at) values ('broadcast', ?, ?, ?, ?)")
+          .run(key, status, new Date(sendAt).getTime(), new Date(created).getTime()).lastInsertRowid,
+      );
+      sql.prepare("insert into broadcasts (job_id, author_id, audience, volunteers, groups, created_at) values (?, ?, ?, ?, 0, ?)").run(id, STAFF_MEMBER, '{"kind":"all"}', volunteers, new Date(created).getTime());
+    };
+    // Written in December for the new year, and one stopped before its time came.
+    add("later", "scheduled", "2025-12-30T10:00:00Z", "2026-01-05T08:00:00Z", 40);
+    add("stopped", "stopped", "2025-12-10T10:00:00Z", "2025-12-12T08:00:00Z", 30);
+    const [message] = await statistik(STAFF_MEMBER, "01.12.2025 31.12.2025");
+    expect(message!.text).toContain("Gesendet: 2 Rundschreiben an 20 Empfänger");
+  });
+
   it("speaks English to an English reader: English words, dates and numbers", async () => {
     const sent = await statistik(ENGLISH_STAFF, "01.12.2025 31.12.2025");
     const text = sent[0]!.text!;
