@@ -110,7 +110,7 @@ export function createBot(deps: BotDeps): LotsenBot {
   const i18n = createI18n({ operator: config.operatorName, staffTitle: config.staffTitle, retentionDays: config.questions.retentionDays });
   // Staff actions, recorded by the features and kept by the operations feature (/protokoll).
   const audit = createAuditLog({ db, clock, onError: (error) => logger.error({ err: error }, "could not write an audit entry") });
-  const featureDeps: FeatureDeps = { config, db, clock, logger, i18n, staff, api: bot.api, deliveryApi, audit };
+  const featureDeps: FeatureDeps = { config, db, clock, logger, i18n, staff, api: bot.api, deliveryApi, audit, sendingBudget: budget };
 
   // The features, in install order. Adding a capability is one line here (and its folder); one
   // that uses another gets that feature's public part (`api`) here too.

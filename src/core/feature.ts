@@ -3,6 +3,7 @@ import type { Api, Middleware, MiddlewareFn } from "grammy";
 import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
+import type { RateBudget } from "./rate-budget.js";
 import type { AuditLog } from "./audit.js";
 import type { BotContext, ConversationContext } from "./context.js";
 import type { FlowExit } from "./flow.js";
@@ -30,6 +31,11 @@ export interface FeatureDeps {
   deliveryApi: Api;
   /** Where staff actions are recorded (core/audit.ts; stored by the operations feature). */
   audit: AuditLog;
+  /**
+   * Telegram's sending budget, for what only the database remembers: sends of a previous process
+   * into a chat (core/rate-budget.ts `recordPast`).
+   */
+  sendingBudget: Pick<RateBudget, "recordPast">;
 }
 
 /**

@@ -168,6 +168,18 @@ export class RateBudget {
     return Math.max(0, this.pausedUntil - now, overall);
   }
 
+  /**
+   * Sends into `chatId` that happened before this budget existed (a previous process's, read back
+   * from the database at start-up), given as how many milliseconds ago each was: a group's minute
+   * counts them, so a restart right after a busy minute does not learn of it only from 429s.
+   */
+  recordPast(chatId: number, agesMs: number[]): void {
+    const now = this.options.now();
+    const recent = agesMs.filter((age) => age >= 0 && age < this.groupWindowMs).map((age) => now - age);
+    if (recent.length === 0) return;
+    this.chats.set(chatId, [...(this.chats.get(chatId) ?? []), ...recent].sort((a, b) => a - b));
+  }
+
   /** A 429 without a chat to blame: everything pauses, replies too. */
   pause(seconds: number): void {
     const until = this.options.now() + seconds * 1000;

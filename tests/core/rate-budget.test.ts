@@ -54,4 +54,20 @@ describe("the sending budget", () => {
     expect(messagesOf("sendMediaGroup", { media: [{}, {}] })).toBe(2);
     expect(messagesOf("sendMessage", {})).toBe(1);
   });
+
+  it("counts a previous process's sends into a group (ages read from the database) in the group's minute", () => {
+    const { b, advance } = budget(1000);
+    // 20 sends spread over the last 50 s (the oldest 50 s ago); one from two minutes ago no longer counts.
+    b.recordPast(-100, [120_000, ...Array.from({ length: 20 }, (_, i) => 50_000 - i * 2_500)]);
+    const wait = b.replyDelay(-100);
+    // Room once the oldest leaves the window (60 s + the 1 s margin after it was sent).
+    expect(wait).toBe(11_000);
+    advance(wait);
+    expect(b.replyDelay(-100)).toBe(0);
+    b.spendReply(-100);
+    // The next slot frees as the second oldest leaves, 2.5 s later: not all at once.
+    expect(b.replyDelay(-100)).toBe(2_500);
+    // Other chats are not held up.
+    expect(b.replyDelay(-200)).toBe(0);
+  });
 });

@@ -24,7 +24,7 @@ export function questionsFeature(
 ) {
   const { config, logger, clock } = deps;
   const service = createQuestionsService({ db: deps.db, config, clock, audit: deps.audit });
-  const relay = new TicketRelay({ api: deps.deliveryApi, service, account: uses.account, circles: uses.circles, config, i18n: deps.i18n, logger, clock });
+  const relay = new TicketRelay({ api: deps.deliveryApi, service, account: uses.account, circles: uses.circles, config, i18n: deps.i18n, logger, clock, recordPast: (chatId, agesMs) => deps.sendingBudget.recordPast(chatId, agesMs) });
   const staffChatId = config.staffChatId;
 
   /** The copies of a person's questions in the staff group go with their data (best effort). */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Api, InlineKeyboard } from "grammy";
 import type { MessageEntity } from "grammy/types";
 import type { Config, Locale } from "../../config.js";
@@ -33,9 +34,16 @@ export interface RelayDeps {
   i18n: I18n;
   logger: Logger;
   clock: () => Date;
+  /** Told at start-up what the staff group received within its last minute (a previous process's sends). */
+  recordPast?: (chatId: number, agesMs: number[]) => void;
   /** How long a handler waits for its ticket's turn in the staff group before it answers (default REPLY_WAIT_MS). */
   replyWaitMs?: number;
 }
+
+/** How many tickets' shown headers the relay remembers (see `shownHeaders`). */
+const SHOWN_HEADERS_KEPT = 2_000;
+
+const digest = (text: string) => createHash("sha256").update(text).digest("base64");
 
 /** How long the answer to "is the staff group a forum?" is trusted. */
 const FORUM_CHECK_MS = 5 * 60_000;
@@ -94,9 +102,13 @@ export class TicketRelay {
   /** Lane work not yet started, by what it does (`deliver:12`, `header:12`): a second request joins it. */
   private readonly laneWaiting = new Map<string, Promise<unknown>>();
   private stopped = false;
+  private rememberedSends = false;
   /** Deliveries put off for a moment (a follow-up album collecting its parts), by ticket. */
   private readonly deferred = new Map<number, NodeJS.Timeout>();
-  /** The header text each ticket shows now, so an unchanged header is not edited again. */
+  /**
+   * A digest of the header each ticket shows now, so an unchanged header is not edited again: a
+   * digest, not the text (headers quote questions), and only for the most recent tickets.
+   */
   private readonly shownHeaders = new Map<number, string>();
   private forum: { value: boolean; checkedAt: number } | undefined;
   /** Texts of the staff group, in the bot's default language. */
@@ -183,6 +195,7 @@ export class TicketRelay {
    * put in line at once, oldest first, so a backlog after a restart goes out in order.
    */
   async retryPending(): Promise<void> {
+    this.rememberRecentStaffSends();
     // A ticket whose album is still collecting parts is left to its timer.
     const due = this.deps.service.withPendingMessages().filter((ticketId) => !this.deferred.has(ticketId));
     await Promise.all(
@@ -190,6 +203,28 @@ export class TicketRelay {
         this.deliver(ticketId).catch((error: unknown) => this.deps.logger.warn({ err: error, ticketId }, "ticket delivery retry failed")),
       ),
     );
+  }
+
+  private rememberShown(ticketId: number, header: string): void {
+    this.shownHeaders.delete(ticketId);
+    this.shownHeaders.set(ticketId, digest(header));
+    // Oldest first in a Map: a header not drawn for a long time is just compared by Telegram again.
+    if (this.shownHeaders.size > SHOWN_HEADERS_KEPT) this.shownHeaders.delete(this.shownHeaders.keys().next().value!);
+  }
+
+  /**
+   * Once, at start-up: the staff group's sends of the last minute, from the database, count
+   * against its 20 a minute. A restart after a busy minute then waits where it must, instead of
+   * learning it from Telegram's 429s one slot at a time. (A separately posted header is not
+   * stored with a time; Telegram's 429 covers that rest.)
+   */
+  private rememberRecentStaffSends(): void {
+    const chatId = this.deps.config.staffChatId;
+    if (this.rememberedSends || chatId === undefined || !this.deps.recordPast) return;
+    this.rememberedSends = true;
+    const now = this.deps.clock().getTime();
+    const times = this.deps.service.staffGroupSendsSince(new Date(now - 61_000));
+    if (times.length > 0) this.deps.recordPast(chatId, times.map((at) => now - at.getTime()));
   }
 
   /**
@@ -208,7 +243,7 @@ export class TicketRelay {
     const chatId = this.deps.config.staffChatId;
     if (!ticket || ticket.staffHeaderMessageId === null || chatId === undefined) return;
     const text = this.shownHeaderText(ticket);
-    if (this.shownHeaders.get(ticket.id) === text) return;
+    if (this.shownHeaders.get(ticket.id) === digest(text)) return;
     try {
       await ignoreNotModified(
         this.deps.api.editMessageText(chatId, ticket.staffHeaderMessageId, text, {
@@ -216,7 +251,7 @@ export class TicketRelay {
           reply_markup: this.headerKeyboard(ticket),
         }),
       );
-      this.shownHeaders.set(ticket.id, text);
+      this.rememberShown(ticket.id, text);
     } catch (error) {
       this.deps.logger.warn({ err: error, ticketId }, "could not update the ticket's header");
     }
@@ -265,7 +300,7 @@ export class TicketRelay {
       await ignoreNotModified(
         this.deps.api.editMessageText(chatId, message.staffMessageId, html, { parse_mode: "HTML", reply_markup: this.headerKeyboard(ticket) }),
       );
-      this.shownHeaders.set(ticket.id, html);
+      this.rememberShown(ticket.id, html);
       return;
     }
     const marked = withMarker(text, entities, this.staffT("questions.staff.edited"));
@@ -596,7 +631,7 @@ export class TicketRelay {
         ...(current.staffThreadId !== null ? { message_thread_id: current.staffThreadId } : {}),
       });
       current = { ...current, staffHeaderMessageId: header.message_id };
-      this.shownHeaders.set(current.id, text);
+      this.rememberShown(current.id, text);
       const place = { staffThreadId: current.staffThreadId, staffHeaderMessageId: header.message_id };
       if (withQuestion !== undefined && question) {
         service.setStaffPlaceWithQuestion(current.id, place, question.id);

@@ -471,3 +471,18 @@ export function deleteTicketsOfVolunteer(db: Db, volunteerId: number): void {
 export function countUnclosedTickets(db: Db): number {
   return db.select({ n: sql<number>`count(*)` }).from(tickets).where(ne(tickets.status, "closed")).get()?.n ?? 0;
 }
+
+/**
+ * When the bot last wrote into the staff group, as far as the database knows (volunteers'
+ * messages delivered there and the bot's notices since `since`): one entry per message.
+ */
+export function staffGroupSendsSince(db: Db, since: Date): Date[] {
+  const delivered = db
+    .select({ at: ticketMessages.deliveredAt })
+    .from(ticketMessages)
+    .where(and(eq(ticketMessages.direction, "in"), gte(ticketMessages.deliveredAt, since)))
+    .all()
+    .flatMap((row) => (row.at ? [row.at] : []));
+  const notices = db.select({ at: ticketNotices.createdAt }).from(ticketNotices).where(gte(ticketNotices.createdAt, since)).all();
+  return [...delivered, ...notices.map((row) => row.at)];
+}

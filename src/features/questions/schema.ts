@@ -101,6 +101,7 @@ export const ticketMessages = sqliteTable(
     index("ticket_messages_delivery_idx").on(t.delivery, t.ticketId),
     index("ticket_messages_staff_idx").on(t.staffMessageId),
     index("ticket_messages_volunteer_idx").on(t.volunteerMessageId),
+    index("ticket_messages_delivered_idx").on(t.deliveredAt),
   ],
 );
 
@@ -118,7 +119,7 @@ export const ticketNotices = sqliteTable(
       .references(() => tickets.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at").notNull(),
   },
-  (t) => [index("ticket_notices_ticket_idx").on(t.ticketId)],
+  (t) => [index("ticket_notices_ticket_idx").on(t.ticketId), index("ticket_notices_created_idx").on(t.createdAt)],
 );
 
 /** The staff's out-of-office notice (one row): shown to volunteers who ask until it ends. */

@@ -35,6 +35,7 @@ export function createQuestionsService(deps: { db: Db; config: Config; clock: ()
     hasQueuedIncoming: (ticketId: number) => tickets.hasQueuedIncoming(db, ticketId),
     pendingMessages: (ticketId: number) => tickets.pendingMessagesOf(db, ticketId),
     withPendingMessages: () => tickets.ticketsWithPendingMessages(db),
+    staffGroupSendsSince: (since: Date) => tickets.staffGroupSendsSince(db, since),
     markDelivered: (messageId: number, where: { staffMessageId?: number; volunteerMessageId?: number }) => tickets.markDelivered(db, messageId, where, clock()),
     markDeliveryFailed: (messageId: number, error: string, final: boolean) => tickets.markDeliveryFailed(db, messageId, error, final),
     addNotice: (ticketId: number, staffMessageId: number) => tickets.addTicketNotice(db, ticketId, staffMessageId, clock()),
