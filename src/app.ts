@@ -83,11 +83,14 @@ export async function runLotsenbot(config: Config, options: RunOptions): Promise
     healthServer?.close();
     for (const timer of timers) timer.stop();
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-    // In order: no new updates, the ones in progress finished, then their deliveries (an album
-    // part handled during the drain may have put one off).
+    // In order: no new updates, the ones in progress finished, then background senders (the
+    // staff group's line, the delivery engine) start nothing new and finish only the call in
+    // flight: a line waiting for the group's minute could outlast the grace, and a message sent
+    // after the database closed would go out again after the restart. What waits stays pending.
     const finish = async () => {
       await polling?.catch(() => undefined);
       await pipeline.drain();
+      bot.stop();
       await bot.idle();
     };
     await Promise.race([finish(), grace]);

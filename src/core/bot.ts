@@ -92,7 +92,9 @@ export function createBot(deps: BotDeps): LotsenBot {
   // an empty bucket makes it wait (core/paced-sending.ts). Closest to the network, so retries are
   // paced too; one for the bot and the delivery API, so they share each chat's line
   // (conversations: see below). A 429 that still happens is retried by auto-retry.
-  const pacing = pacedSending(budget);
+  // Aborted by `stop`: calls still waiting for room fail instead of going out after the database closed.
+  const stopSending = new AbortController();
+  const pacing = pacedSending(budget, { stop: stopSending.signal });
   const retry = autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 });
   bot.api.config.use(pacing, retry, htmlByDefault);
   // Work with its own queue in the database: rather than keep a person waiting through a long
@@ -230,7 +232,10 @@ export function createBot(deps: BotDeps): LotsenBot {
     idle: async () => {
       await Promise.all(features.map((feature) => feature.idle?.()));
     },
-    stop: () => features.forEach((feature) => feature.stop?.()),
+    stop: () => {
+      stopSending.abort(new Error("the bot is stopping"));
+      features.forEach((feature) => feature.stop?.());
+    },
     runtime,
     health: operations.api.health,
   });

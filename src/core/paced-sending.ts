@@ -4,9 +4,29 @@ import { SENDING, messagesOf, runCounted, type RateBudget, type SpentPlace } fro
 export interface PacedSendingOptions {
   /** How to wait (tests pass one that moves their clock). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Aborted when the bot stops: calls still waiting for their turn fail at once instead of going
+   * out after the database has closed (their senders keep them pending for the next start).
+   * Calls already on their way are not touched.
+   */
+  stop?: AbortSignal;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sleeps `ms`, or until `stop` aborts (then throws). */
+function stoppableSleep(sleep: (ms: number) => Promise<void>, ms: number, stop: AbortSignal | undefined): Promise<void> {
+  if (!stop) return sleep(ms);
+  stop.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onStop = () => reject(stop.reason);
+    stop.addEventListener("abort", onStop, { once: true });
+    sleep(ms).then(() => {
+      stop.removeEventListener("abort", onStop);
+      resolve();
+    }, reject);
+  });
+}
 
 /**
  * Keeps the bot's API calls within Telegram's limits, from the shared budget (`RateBudget`): a
@@ -31,7 +51,10 @@ export function pacedSending(budget: RateBudget, options: PacedSendingOptions = 
   async function waitTurn(chatId: number | undefined, messages: number): Promise<SpentPlace> {
     const before = lines.get(chatId) ?? Promise.resolve();
     const turn = before.then(async () => {
-      for (let wait = budget.replyDelay(chatId, messages); wait > 0; wait = budget.replyDelay(chatId, messages)) await sleep(wait);
+      for (let wait = budget.replyDelay(chatId, messages); wait > 0; wait = budget.replyDelay(chatId, messages)) {
+        await stoppableSleep(sleep, wait, options.stop);
+      }
+      options.stop?.throwIfAborted();
       return budget.spendReply(chatId, messages);
     });
     const tail: Promise<void> = turn.then(

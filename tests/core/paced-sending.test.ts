@@ -180,4 +180,26 @@ describe("the pacing transformer", () => {
     ]);
     expect(seen).toEqual(["update 1", "update 2"]);
   });
+
+  it("when the bot stops, a call still waiting for room fails instead of going out later; one already let out is untouched", async () => {
+    const budget = new RateBudget({ perSecond: 25, now: () => Date.now(), groupMarginMs: 0 });
+    const stop = new AbortController();
+    const transformer = pacedSending(budget, { stop: stop.signal, sleep: () => new Promise(() => undefined) });
+    const sent: string[] = [];
+    const prev = (async (_method: string, payload: Record<string, unknown>) => {
+      sent.push(String(payload.text));
+      return { ok: true, result: true };
+    }) as never;
+    const call = (text: string) => transformer(prev, "sendMessage" as never, { chat_id: GROUP, text } as never);
+    for (let i = 0; i < 20; i++) await call(`${i}`);
+    const waiting = call("21st");
+    await Promise.resolve();
+    expect(sent).toHaveLength(20);
+    stop.abort(new Error("stopping"));
+    await expect(waiting).rejects.toThrow("stopping");
+    expect(sent).toHaveLength(20);
+    // Calls of other chats that have room still go out (the bot's last replies during the stop).
+    await transformer(prev, "sendMessage" as never, { chat_id: ANNA, text: "bye" } as never);
+    expect(sent.at(-1)).toBe("bye");
+  });
 });
