@@ -72,7 +72,8 @@ export function zonedToUtc(year: number, month: number, day: number, h: number, 
   return new Date(guess - offsetAt(new Date(first), timeZone));
 }
 
-function offsetAt(instant: Date, timeZone: string): number {
+/** The wall-clock parts of an instant in a time zone (month 1–12). */
+export function zonedParts(instant: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const parts = dateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
@@ -84,7 +85,18 @@ function offsetAt(instant: Date, timeZone: string): number {
     second: "2-digit",
   }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
+}
+
+/** "2026-12-01": the local day of an instant, as file names sort. */
+export function isoDay(instant: Date, timeZone: string): string {
+  const { year, month, day } = zonedParts(instant, timeZone);
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+function offsetAt(instant: Date, timeZone: string): number {
+  const { year, month, day, hour, minute, second } = zonedParts(instant, timeZone);
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 

@@ -10,7 +10,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const NAME = /^lotsenbot-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z\.db$/;
 
 export function backupName(at: Date): string {
-  return `lotsenbot-${at.toISOString().slice(0, 19).replace(/:/g, "-")}Z.db`;
+  return `lotsenbot-${fileStamp(at)}Z.db`;
+}
+
+/** "2026-12-02T21-55-00": a UTC time for file names (no colons). */
+export function fileStamp(at: Date): string {
+  return at.toISOString().slice(0, 19).replace(/:/g, "-");
 }
 
 /** The automatic backups in `dir`, newest first (other files there are left alone). */

@@ -6,7 +6,7 @@ import dotenv from "dotenv";
 import { databasePathFromEnv } from "../../config.js";
 import { backupDatabase, checkBackupFile, replaceDatabase, type BackupCheck } from "../../db/backup.js";
 import { DatabaseInUseError, lockDatabase } from "../../db/lock.js";
-import { backupName } from "./backup.js";
+import { backupName, fileStamp } from "./backup.js";
 
 const REFUSALS: Record<Exclude<BackupCheck, { ok: true }>["problem"], string> = {
   missing: "Die Datei gibt es nicht.",
@@ -86,7 +86,7 @@ function restore(databasePath: string, file: string, out: (line: string) => void
       out(`Die Sicherung ${file} wird nicht wiederhergestellt, es hat sich nichts geändert. ${REFUSALS[checked.problem]}${checked.detail ? ` (${checked.detail})` : ""}`);
       return 1;
     }
-    const stamp = clock().toISOString().slice(0, 19).replace(/:/g, "-");
+    const stamp = fileStamp(clock());
     const aside = replaceDatabase(databasePath, file, stamp);
     out(`Wiederhergestellt: ${file} → ${databasePath}`);
     if (aside) out(`Die bisherige Datenbank liegt jetzt unter ${aside}.`);

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard, InputFile, type Api } from "grammy";
 import type { Config } from "../../config.js";
 import { onCallback } from "../../core/callback-data.js";
 import type { BotContext } from "../../core/context.js";
+import { isoDay } from "../../core/format.js";
 import type { Translate } from "../../core/i18n.js";
 import { pageCount, clampPage } from "../../core/paging.js";
 import { staffArea, staffOnly, requireStaff } from "../../core/staff.js";
@@ -95,8 +96,7 @@ export function createStaffReports(deps: { config: Config; clock: () => Date; lo
   async function sendReport(ctx: BotContext, period: Period): Promise<void> {
     const format = { t: ctx.t, locale: ctx.locale, timeZone: config.timezone };
     const report = buildReport(deps.sources, period, deps.clock());
-    // File names sort by date: 2026-12-01 (Swedish writes dates the ISO way).
-    const day = (date: Date) => date.toLocaleDateString("sv-SE", { timeZone: config.timezone });
+    const day = (date: Date) => isoDay(date, config.timezone);
     const span = `${day(period.from)}_${day(new Date(period.to.getTime() - 1))}`;
     await ctx.reply(reportMessage(report, format));
     await ctx.replyWithDocument(new InputFile(Buffer.from(reportCsv(report, format), "utf8"), `${ctx.t("operations.stats.fileName")}-${span}.csv`), {

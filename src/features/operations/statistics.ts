@@ -1,4 +1,4 @@
-import { readDateTime, zonedToUtc } from "../../core/format.js";
+import { readDateTime, zonedParts, zonedToUtc } from "../../core/format.js";
 
 /**
  * Periods and the figures computed from raw counts for `/statistik`: plain functions, no Telegram,
@@ -15,12 +15,6 @@ export const PRESETS = ["month", "lastMonth", "quarter", "lastQuarter", "year", 
 export type Preset = (typeof PRESETS)[number];
 
 /** Year and month (1-12) of an instant on the wall clock of `timeZone`. */
-function localYearMonth(instant: Date, timeZone: string): { year: number; month: number } {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric" }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)!.value);
-  return { year: get("year"), month: get("month") };
-}
-
 /** Local midnight at the start of a day; month and day may run over (month 13 is January of the next year). */
 function startOfDay(year: number, month: number, day: number, timeZone: string): Date {
   const normal = new Date(Date.UTC(year, month - 1, day));
@@ -29,7 +23,7 @@ function startOfDay(year: number, month: number, day: number, timeZone: string):
 
 /** This or last month, quarter or year, seen from `now` in `timeZone`. */
 export function presetPeriod(preset: Preset, now: Date, timeZone: string): Period {
-  const { year, month } = localYearMonth(now, timeZone);
+  const { year, month } = zonedParts(now, timeZone);
   const quarterStart = month - ((month - 1) % 3);
   const months = (startYear: number, startMonth: number, length: number): Period => ({
     from: startOfDay(startYear, startMonth, 1, timeZone),
